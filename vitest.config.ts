@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/global-setup.ts'],
     // Integration tests share one Redis and one Postgres; two cores on the CI machine.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,0 +1,15 @@
+# pressdesk: one image for web and worker processes.
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY workers ./workers
+COPY templates ./templates
+USER node
+ENV HOST=0.0.0.0 PORT=3000 PRESSDESK_DATA_DIR=/home/node/data
+EXPOSE 3000
+ENTRYPOINT ["node", "bin/pressdesk.js"]
+CMD ["start"]

@@ -1,0 +1,72 @@
+// Mail goes to SMTP when SMTP_URL is set, otherwise into a local outbox of real .eml files (RFC 5322, the
+// same bytes SMTP would carry), listed in the web UI, so a fresh install can show every email it would send.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface MailMessage {
+  to: string | string[];
+  subject: string;
+  html?: string;
+  text: string;
+  headers?: Record<string, string>;
+  replyTo?: string;
+  messageId?: string;
+}
+
+export interface Mailer {
+  describe: string;
+  send(msg: MailMessage): Promise<{ messageId: string; file?: string }>;
+  close(): void;
+}
+
+export function createMailer(opts: { smtpUrl?: string; from: string; outboxDir: string }): Mailer {
+  if (opts.smtpUrl) {
+    const transport = nodemailer.createTransport(opts.smtpUrl);
+    return {
+      describe: `smtp ${new URL(opts.smtpUrl).host}`,
+      async send(msg) {
+        const info = await transport.sendMail({ from: opts.from, ...msg });
+        return { messageId: info.messageId };
+      },
+      close: () => transport.close(),
+    };
+  }
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    describe: `outbox ${opts.outboxDir}`,
+    async send(msg) {
+      const info = await transport.sendMail({ from: opts.from, ...msg });
+      mkdirSync(opts.outboxDir, { recursive: true, mode: 0o700 });
+      const safeId = info.messageId.replace(/[^\w.@-]/g, '');
+      const file = join(opts.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`);
+      writeFileSync(file, info.message as Buffer, { mode: 0o600 });
+      return { messageId: info.messageId, file };
+    },
+    close: () => transport.close(),
+  };
+}
+
+export interface OutboxEntry {
+  file: string;
+  bytes: number;
+  at: Date;
+}
+
+/** Newest first. */
+export function listOutbox(outboxDir: string, limit = 100): OutboxEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(outboxDir).filter((f) => f.endsWith('.eml'));
+  } catch {
+    return [];
+  }
+  return names
+    .sort()
+    .reverse()
+    .slice(0, limit)
+    .map((file) => {
+      const s = statSync(join(outboxDir, file));
+      return { file, bytes: s.size, at: s.mtime };
+    });
+}

@@ -1,0 +1,108 @@
+// BullMQ queues. Payloads carry ids only: the database holds the truth, and UNIQUE constraints plus status
+// locks make every hop idempotent, so a job that runs twice does no harm.
+import { type Job, type JobsOptions, Queue, WaitingError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const QUEUE_NAMES = [
+  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases, digests
+  'poll-source',
+  'process-item',
+  'retag',
+  'draft-release',
+  'request-approval',
+  'distribute',
+  'send-email',
+] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobData {
+  maintenance: { task: string };
+  'poll-source': { sourceId: number; force?: boolean };
+  'process-item': { itemId: number };
+  retag: { runId: number };
+  'draft-release': { storyId: number };
+  'request-approval': { draftId: number };
+  distribute: { releaseId: number };
+  'send-email': { deliveryId: number };
+}
+
+// Bounded history so Redis does not grow forever; retries with backoff for transient failures.
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { count: 1_000, age: 24 * 3600 },
+  removeOnFail: { count: 5_000, age: 14 * 24 * 3600 },
+};
+
+export interface Queues {
+  prefix: string;
+  get<Q extends QueueName>(name: Q): Queue<JobData[Q]>;
+  add<Q extends QueueName>(name: Q, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q]>>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const made = new Map<QueueName, Queue>();
+  const get = <Q extends QueueName>(name: Q): Queue<JobData[Q]> => {
+    let q = made.get(name);
+    if (!q) {
+      q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      made.set(name, q);
+    }
+    return q as unknown as Queue<JobData[Q]>;
+  };
+  return {
+    prefix,
+    get,
+    add: (name, data, opts) => (get(name) as Queue).add(name, data, opts) as never,
+    async close() {
+      await Promise.all([...made.values()].map((q) => q.close()));
+    },
+  };
+}
+
+export type Processor<Q extends QueueName> = (job: Job<JobData[Q]>, signal: AbortSignal) => Promise<unknown>;
+
+export interface WorkerHandle {
+  name: QueueName;
+  worker: Worker;
+  /** Stops taking jobs; running ones get `graceMs` to finish, then are handed back to the queue. */
+  stop(graceMs: number): Promise<void>;
+}
+
+const SHUTDOWN = 'pressdesk: shutting down';
+
+export function startWorker<Q extends QueueName>(
+  name: Q,
+  processor: Processor<Q>,
+  opts: { connection: Redis; prefix: string; concurrency: number },
+): WorkerHandle {
+  const worker = new Worker<JobData[Q]>(
+    name,
+    async (job, token, signal) => {
+      const s = signal ?? new AbortController().signal;
+      try {
+        return await processor(job, s);
+      } catch (err) {
+        // Interrupted by shutdown: put the job back untouched so another worker runs it (no attempt used).
+        if (s.aborted && s.reason === SHUTDOWN) {
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
+        throw err;
+      }
+    },
+    { connection: opts.connection.duplicate(), prefix: opts.prefix, concurrency: opts.concurrency, autorun: true },
+  );
+  worker.on('error', () => {}); // connection blips are retried by ioredis; failures are on the job
+  return {
+    name,
+    worker,
+    async stop(graceMs: number) {
+      const closing = worker.close();
+      const timer = setTimeout(() => worker.cancelAllJobs(SHUTDOWN), graceMs);
+      await closing;
+      clearTimeout(timer);
+    },
+  };
+}

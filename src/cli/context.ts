@@ -1,0 +1,30 @@
+// Shared bits for command modules: config once per process, one-line errors, storage for short commands.
+import { type Config, loadConfig } from '../config.ts';
+import { migrate } from '../storage/migrate.ts';
+import { type Storage, openStorage } from '../storage/open.ts';
+
+/** An error the user can act on: printed as one line, exit code 1. */
+export class CliError extends Error {}
+
+let cached: Readonly<Config> | undefined;
+export function config(): Readonly<Config> {
+  cached ??= loadConfig();
+  return cached;
+}
+
+export const say = (line: string) => process.stderr.write(`${line}\n`);
+
+export function fail(message: string): never {
+  throw new CliError(message);
+}
+
+/** For short commands: works beside a running `pressdesk start` (through its admin socket) or alone. */
+export async function withStorage<T>(fn: (s: Storage) => Promise<T>): Promise<T> {
+  const storage = await openStorage(config(), { allowRemote: true });
+  try {
+    if (storage.db.kind !== 'remote') await migrate(storage.db);
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,95 @@
+// The only reader of the environment. Everything else receives a frozen Config.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const schema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  PRESSDESK_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('pressdesk <pressdesk@localhost>'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters (or unset it to generate one)' }).optional(),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, { message: 'may hold only letters, digits, _ and -' })
+    .default('pressdesk'),
+  FETCH_ALLOW_PRIVATE: bool.default(false),
+  WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TEST_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+});
+
+export interface Config {
+  /** Unset: embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl: string;
+  /** True when REDIS_URL was not given: pressdesk may run its own redis-server. */
+  redisIsDefault: boolean;
+  /** Unset: real .eml files in dataDir/outbox. */
+  smtpUrl?: string;
+  mailFrom: string;
+  publicUrl: string;
+  /** Unset: generated on first run and kept in dataDir/secret.key. */
+  secretKey?: string;
+  port: number;
+  host: string;
+  queuePrefix: string;
+  fetchAllowPrivate: boolean;
+  workerConcurrency: number;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  testDatabaseUrl?: string;
+  chromiumPath: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; a bad value throws one line naming the variable and what is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`config: ${name} ${issue.message} (got ${JSON.stringify(present[name] ?? '')})`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.PRESSDESK_DATA_DIR),
+    redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisIsDefault: e.REDIS_URL === undefined,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    secretKey: e.SECRET_KEY,
+    port: e.PORT,
+    host: e.HOST,
+    queuePrefix: e.QUEUE_PREFIX,
+    fetchAllowPrivate: e.FETCH_ALLOW_PRIVATE,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+    testDatabaseUrl: e.TEST_DATABASE_URL,
+    chromiumPath: e.CHROMIUM_PATH,
+  });
+}

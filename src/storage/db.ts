@@ -1,0 +1,94 @@
+// One small interface over three drivers: PostgreSQL (pg), embedded PGlite, and PGlite owned by another
+// process reached through its admin socket. Storage modules see only `Db`, so the same SQL runs on all three.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+
+export interface Db {
+  readonly kind: 'postgres' | 'pglite' | 'remote';
+  /** One statement with $1.. parameters; returns its rows. */
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs fn in one transaction: commit on return, rollback on throw. Nested calls join the outer one. */
+  tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// int8 counts and ids come back as numbers on both drivers (PGlite does this already).
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface PostgresOptions {
+  /** Sets search_path: tests give each run its own schema. */
+  schema?: string;
+  max?: number;
+}
+
+export function openPostgres(url: string, opts: PostgresOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const onClient = (client: pg.PoolClient | pg.Pool): Db => ({
+    kind: 'postgres',
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const r = await client.query(sql, params as unknown[] | undefined);
+      return r.rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      if (client !== pool) return fn(onClient(client));
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const out = await fn(onClient(c));
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+    async close() {
+      if (client === pool) await pool.end();
+    },
+  });
+  return onClient(pool);
+}
+
+type PgliteTx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
+
+function pgliteDb(handle: PGlite | PgliteTx, root: PGlite): Db {
+  return {
+    kind: 'pglite',
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const r = await handle.query<T>(sql, params as unknown[] | undefined);
+      return r.rows;
+    },
+    async exec(sql: string) {
+      await handle.exec(sql);
+    },
+    async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      if (handle !== root) return fn(pgliteDb(handle, root));
+      return root.transaction((t) => fn(pgliteDb(t, root)));
+    },
+    async close() {
+      if (handle === root) await root.close();
+    },
+  };
+}
+
+/** Embedded PostgreSQL. `dir` undefined = in memory (tests). Only one process may own a directory. */
+export async function openPglite(dir?: string): Promise<Db & { pglite: PGlite }> {
+  const root = dir ? await PGlite.create(dir) : await PGlite.create();
+  return Object.assign(pgliteDb(root, root), { pglite: root });
+}

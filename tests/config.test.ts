@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('gives a working embedded default with no environment at all', () => {
+    const c = loadConfig({});
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.smtpUrl).toBeUndefined();
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.redisIsDefault).toBe(true);
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads and converts every documented variable', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/press',
+      REDIS_URL: 'redis://cache:6380',
+      SMTP_URL: 'smtp://mail:1025',
+      PUBLIC_URL: 'https://press.example.org/',
+      SECRET_KEY: 'x'.repeat(40),
+      PORT: '8080',
+      FETCH_ALLOW_PRIVATE: 'true',
+      PRESSDESK_DATA_DIR: '/var/lib/pressdesk',
+    });
+    expect(c).toMatchObject({
+      databaseUrl: 'postgres://u@db:5432/press',
+      redisIsDefault: false,
+      smtpUrl: 'smtp://mail:1025',
+      publicUrl: 'https://press.example.org',
+      port: 8080,
+      fetchAllowPrivate: true,
+      dataDir: '/var/lib/pressdesk',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^config: PORT must be a port number \(got "eighty"\)$/],
+    [{ DATABASE_URL: 'mysql://x' }, /^config: DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\//],
+    [{ REDIS_URL: 'nonsense' }, /^config: REDIS_URL must be a URL/],
+    [{ SECRET_KEY: 'short' }, /^config: SECRET_KEY must be at least 32 characters/],
+    [{ FETCH_ALLOW_PRIVATE: 'maybe' }, /^config: FETCH_ALLOW_PRIVATE must be true or false/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect((e as Error).message).toMatch(message);
+      expect((e as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+  });
+});

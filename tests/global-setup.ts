@@ -1,0 +1,62 @@
+// Finds the real Redis and PostgreSQL the integration tests use, once per run.
+// Redis: TEST_REDIS_URL, else 127.0.0.1:6379, else a throwaway redis-server when one is installed.
+// PostgreSQL: TEST_DATABASE_URL (must answer when set), else the local default; when neither answers the
+// PostgreSQL variants skip with a warning and the PGlite variants still run.
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { ping, spawnRedis } from '../src/adapters/redis.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+    databaseUrl: string | null;
+  }
+}
+
+async function pgAnswers(url: string) {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const teardown: (() => Promise<void>)[] = [];
+  let redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!(await ping(redisUrl))) {
+    if (process.env.TEST_REDIS_URL) throw new Error(`tests: TEST_REDIS_URL=${redisUrl} does not answer — start Redis`);
+    const dir = mkdtempSync(join(tmpdir(), 'pressdesk-test-redis-'));
+    try {
+      const child = await spawnRedis(dir, 16379 + Math.floor(Math.random() * 1000));
+      redisUrl = child.url;
+      teardown.push(async () => {
+        await child.stop();
+        rmSync(dir, { recursive: true, force: true });
+      });
+    } catch {
+      throw new Error('tests: no Redis at 127.0.0.1:6379 and redis-server could not be started — install Redis (apt-get install redis-server) or set TEST_REDIS_URL');
+    }
+  }
+  const explicit = process.env.TEST_DATABASE_URL;
+  const dbUrl = explicit ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let databaseUrl: string | null = dbUrl;
+  if (!(await pgAnswers(dbUrl))) {
+    if (explicit) throw new Error(`tests: TEST_DATABASE_URL=${explicit} does not answer — start PostgreSQL`);
+    console.warn(`tests: no PostgreSQL at ${dbUrl}; PostgreSQL variants of the storage tests are skipped (set TEST_DATABASE_URL)`);
+    databaseUrl = null;
+  }
+  project.provide('redisUrl', redisUrl);
+  project.provide('databaseUrl', databaseUrl);
+  return async () => {
+    for (const t of teardown) await t();
+  };
+}

@@ -1,0 +1,40 @@
+// Runs the real `pressdesk` command in a child process, with an environment of the test's choosing.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/pressdesk.js', import.meta.url));
+
+/** The environment a child gets: only what the test names (plus PATH/HOME), so the developer's own .env never leaks in. */
+export const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env });
+
+export function runCli(args: string[], env: Record<string, string>, input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: childEnv(env), input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Running {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts a long-running command and waits for its "listening on" line. */
+export async function startCli(args: string[], env: Record<string, string>, waitFor = /listening on (http:\/\/\S+)/): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${waitFor}" in 60 s; stderr: ${err}`)), 60_000);
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = waitFor.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] ?? '');
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited ${code} before starting: ${err}`)));
+  });
+  return { child, url, stderr: () => err, exited };
+}

@@ -1,0 +1,55 @@
+// Storage tests run against both backends: an in-memory PGlite and a fresh schema in real PostgreSQL.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Db, openPglite, openPostgres } from '../../src/storage/db.ts';
+import { migrate } from '../../src/storage/migrate.ts';
+
+export interface TestDb {
+  db: Db;
+  close(): Promise<void>;
+}
+
+export interface Backend {
+  name: 'pglite' | 'postgres';
+  available: boolean;
+  open(): Promise<TestDb>;
+}
+
+export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+
+/** A migrated schema of its own on the test PostgreSQL; dropped on close. */
+export async function openTestPostgres(url: string): Promise<TestDb & { schema: string }> {
+  const schema = uniqueName('t');
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const db = openPostgres(url, { schema, max: 4 });
+  await migrate(db);
+  return {
+    db,
+    schema,
+    async close() {
+      await db.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+export async function openTestPglite(): Promise<TestDb> {
+  const db = await openPglite();
+  await migrate(db);
+  return { db, close: () => db.close() };
+}
+
+export function backends(): Backend[] {
+  const url = inject('databaseUrl');
+  return [
+    { name: 'pglite', available: true, open: openTestPglite },
+    { name: 'postgres', available: url !== null, open: () => openTestPostgres(url!) },
+  ];
+}

@@ -1,0 +1,13 @@
+// One thin processor per queue: load -> pure stages -> persist -> enqueue the next hop.
+// Each queue's processor lives in its own file; this table is the whole worker surface.
+import type { Processor, QueueName } from '../src/adapters/queues.ts';
+import type { Runtime } from '../src/runtime.ts';
+import { maintenance } from './maintenance.ts';
+
+export type Processors = { [Q in QueueName]?: Processor<Q> };
+
+export function processorsFor(rt: Runtime): Processors {
+  return {
+    maintenance: maintenance(rt),
+  };
+}
