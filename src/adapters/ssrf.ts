@@ -189,7 +189,7 @@ export function checkUrl(url: string, opts: GuardOptions = {}): Check {
     return { ok: false, reason: `scheme ${u.protocol} is not allowed (http: and https: only)` };
   }
   if (u.username || u.password) return { ok: false, reason: 'credentials in the URL are not allowed' };
-  const host = u.hostname;
+  const host = u.hostname.replace(/\.$/, '');
   if (!host) return { ok: false, reason: 'URL has no host' };
   // The URL parser already rewrote odd IPv4 spellings ("0x7f.1") to dotted quads.
   if (host.startsWith('[') || /^[\d.]+$/.test(host)) {

@@ -150,6 +150,7 @@ describe('checkUrl', () => {
     ['http://[fd00:ec2::254]/', false, /metadata/],
     ['http://localhost:3000/', false, /loopback/],
     ['http://app.localhost/', false, /loopback/],
+    ['http://LOCALHOST./', false, /loopback/],
     ['http://10.0.0.5/', false, /private/],
   ];
   it.each(cases)('%s -> ok=%s', (url, ok, reason) => {
