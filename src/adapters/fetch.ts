@@ -62,6 +62,7 @@ export class FetchError extends Error {
 const MB = 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PRIVATE_HINT = 'set FETCH_ALLOW_PRIVATE=true only for local development';
+const NEVER_HINT = 'pressdesk never fetches such URLs; check the source URL';
 
 /** One fetch in flight: whatever first fails it (timeout, abort, limit) wins, and tears the socket down. */
 interface Flight {
@@ -78,7 +79,8 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
       for (const a of all) {
         const c = checkAddress(a.address, { allowPrivate });
         if (!c.ok) {
-          const msg = `fetch: refused ${hostname} -> ${a.address} (${c.reason}) — ${PRIVATE_HINT}`;
+          const hint = allowPrivate || !checkAddress(a.address, { allowPrivate: true }).ok ? NEVER_HINT : PRIVATE_HINT;
+          const msg = `fetch: refused ${hostname} -> ${a.address} (${c.reason}) — ${hint}`;
           return callback(new FetchError('ssrf', msg), address, family);
         }
       }
@@ -229,7 +231,7 @@ export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchRe
       if (flight.failure) throw flight.failure;
       const check = checkUrl(current, { allowPrivate: opts.allowPrivate });
       if (!check.ok) {
-        const hint = checkUrl(current, { allowPrivate: true }).ok ? PRIVATE_HINT : 'check the source URL';
+        const hint = checkUrl(current, { allowPrivate: true }).ok ? PRIVATE_HINT : NEVER_HINT;
         throw new FetchError('ssrf', `fetch: refused ${current} (${check.reason}) — ${hint}`);
       }
       const u = new URL(current);
