@@ -1,0 +1,109 @@
+// Clustering items into stories: one story across many outlets, not forty alerts. Pure: signatures in,
+// decisions out; the clock arrives as each item's `published`. Storage keeps per story its band keys (for an
+// indexed candidate lookup) and a few representative signatures; this module decides join / new / merge.
+// Thresholds and why MinHash: docs/stories.md.
+import { minhashKeys, minhash, shingles } from './cluster/minhash.ts';
+import { type Signature, type Similarity, similarity } from './cluster/similarity.ts';
+import { COMMON, names, stripHtml, terms } from './cluster/text.ts';
+import type { ItemText } from '../domain/types.ts';
+
+export type { Signature, Similarity };
+export { clusterBatch, type BatchOptions } from './cluster/batch.ts';
+
+/** Terms of a body past this point add cost, not evidence: copies agree in their first paragraphs. */
+const MAX_TEXT_TERMS = 400;
+const MAX_TITLE_TERMS = 24;
+const MAX_NAMES = 24;
+
+export function signature(item: Pick<ItemText, 'title' | 'summary' | 'body'>): Signature {
+  const title = stripHtml(item.title ?? '');
+  const rest = [item.summary, item.body].filter(Boolean).map((s) => stripHtml(s!)).join('\n');
+  const titleTerms = terms(title);
+  const textTerms = terms(rest).slice(0, MAX_TEXT_TERMS);
+  const set = shingles([...titleTerms, '\u0000', ...textTerms], COMMON); // the marker keeps title and text apart
+  const found = names(title, rest);
+  const titleSet = [...new Set(titleTerms)].slice(0, MAX_TITLE_TERMS);
+  const ordered = [...titleSet.filter((t) => found.has(t)), ...[...found].filter((t) => !titleSet.includes(t))];
+  return { v: 1, title: titleSet, names: ordered.slice(0, MAX_NAMES), minhash: minhash(set), size: set.size };
+}
+
+/**
+ * Keys under which a story is filed, for candidate lookup by equality: 32 MinHash bands ("m07:…", catching
+ * copies) and the title's distinctive terms ("t:wandsworth", catching rewrites). Rank candidates by the number
+ * of keys they share and score only the best few (see CANDIDATE_LIMIT).
+ */
+export function bandKeys(sig: Signature): string[] {
+  const keys = minhashKeys(sig.minhash);
+  for (const t of sig.title) if (!COMMON.has(t) && t.length > 2) keys.push(`t:${t}`);
+  return keys;
+}
+
+/** How many candidate stories (by shared keys) are worth scoring; more only costs time. */
+export const CANDIDATE_LIMIT = 24;
+
+export interface StoryCandidate {
+  id: string;
+  /** ISO-8601: the published time of the story's latest item. */
+  lastSeen: string;
+  /** Representative signatures: the first item, the headline item, the latest few. */
+  sigs: Signature[];
+}
+
+export interface ClusterOptions {
+  /** A story takes new items for this long after its latest one. Default 72. */
+  windowHours?: number;
+  /** Join the best story scoring at least this. Default JOIN_THRESHOLD. */
+  threshold?: number;
+  /** Merge the stories scoring at least this when there are two or more. Default MERGE_THRESHOLD. */
+  mergeThreshold?: number;
+}
+
+export const WINDOW_HOURS = 72;
+export const JOIN_THRESHOLD = 0.3;
+export const MERGE_THRESHOLD = 0.45;
+
+export type Decision =
+  | { kind: 'join'; storyId: string; score: number }
+  | { kind: 'new' }
+  | { kind: 'merge'; storyIds: string[]; score: number };
+
+export interface ClusterItem {
+  id: string;
+  /** ISO-8601 or epoch ms. */
+  published: string | number;
+  sig: Signature;
+}
+
+export function cluster(item: ClusterItem, candidates: readonly StoryCandidate[], opts: ClusterOptions = {}): Decision {
+  const t = typeof item.published === 'number' ? item.published : Date.parse(item.published);
+  if (!Number.isFinite(t)) throw new Error(`cluster: item ${item.id} has no valid published time; pass an ISO-8601 date or epoch ms`);
+  const windowMs = (opts.windowHours ?? WINDOW_HOURS) * 3_600_000;
+  const scored: { id: string; score: number }[] = [];
+  for (const c of candidates) {
+    const last = Date.parse(c.lastSeen);
+    if (!(Math.abs(t - last) <= windowMs)) continue;
+    scored.push({ id: c.id, score: bestScore(item.sig, c.sigs) });
+  }
+  return decide(scored, opts);
+}
+
+export function bestScore(sig: Signature, sigs: readonly Signature[]): number {
+  let best = 0;
+  for (const s of sigs) {
+    const v = similarity(sig, s).score;
+    if (v > best) best = v;
+  }
+  return best;
+}
+
+/** Shared with the batch clusterer: the decision from (story, score) pairs. */
+export function decide(scored: { id: string; score: number }[], opts: ClusterOptions): Decision {
+  const join = opts.threshold ?? JOIN_THRESHOLD;
+  const merge = opts.mergeThreshold ?? MERGE_THRESHOLD;
+  const above = scored.filter((s) => s.score >= join).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  const best = above[0];
+  if (!best) return { kind: 'new' };
+  const bridged = above.filter((s) => s.score >= merge);
+  if (bridged.length >= 2) return { kind: 'merge', storyIds: bridged.map((s) => s.id), score: bridged[bridged.length - 1]!.score };
+  return { kind: 'join', storyId: best.id, score: best.score };
+}

@@ -1,0 +1,79 @@
+// How alike two items are, from their signatures alone. Two signals, because each fails somewhere:
+// shingle overlap catches copies (PA copy in forty regional papers) but misses rewrites; shared distinctive
+// terms (title words, names, places, numbers) catch rewrites. Names and numbers weigh most, sector words
+// ("prison", "probation", "inspection") least, so two stories on one topic are told apart by who and where.
+// A name in one title that the other item never mentions, on both sides, is a conflict: "HMP Bedford" vs
+// "HMP Leeds". Weights and thresholds were measured on tests/fixtures/cluster (docs/stories.md).
+import { COMMON } from './text.ts';
+import { jaccard } from './minhash.ts';
+
+/** The stored, comparable form of one item. Plain JSON; `minhash` is int4[] in Postgres. */
+export interface Signature {
+  v: 1;
+  /** Folded title terms, no stopwords, no duplicates. */
+  title: string[];
+  /** Folded names, places and numbers from the title and text, title ones first. */
+  names: string[];
+  /** 64 signed 32-bit MinHash values over word 2-shingles of title + text. */
+  minhash: number[];
+  /** Number of distinct shingles the MinHash was taken over. */
+  size: number;
+}
+
+export interface Similarity {
+  /** Estimated shingle Jaccard, raised to the containment of the smaller text when the estimate is solid. */
+  text: number;
+  /** Weighted, smoothed Dice overlap of title terms and names. */
+  terms: number;
+  conflict: boolean;
+  /** max(text, (terms + 0.5 text) × (conflict ? 0.5 : 1)). */
+  score: number;
+}
+
+export const NAME_WEIGHT = 3;
+export const COMMON_WEIGHT = 0.3;
+/** Added to the Dice denominator: one shared place name between two short items is not a story. */
+const SMOOTHING = 4;
+/** Below this many equal MinHash positions a containment estimate is mostly noise. */
+const MIN_EQUAL_FOR_CONTAINMENT = 5;
+
+export function similarity(a: Signature, b: Signature): Similarity {
+  const j = jaccard(a.minhash, b.minhash);
+  let text = j;
+  if (j * a.minhash.length >= MIN_EQUAL_FOR_CONTAINMENT && a.size > 0 && b.size > 0) {
+    // |A∩B| = J(|A|+|B|)/(1+J): a short summary wholly inside a long body is a copy, not a 10% match.
+    const inter = (j * (a.size + b.size)) / (1 + j);
+    text = Math.max(j, Math.min(1, inter / Math.min(a.size, b.size)));
+  }
+  const namesA = new Set(a.names);
+  const namesB = new Set(b.names);
+  const termsA = new Set([...a.title, ...a.names]);
+  const termsB = new Set([...b.title, ...b.names]);
+  let shared = 0;
+  let massA = 0;
+  let massB = 0;
+  for (const t of termsA) {
+    const w = weight(t, namesA, namesB);
+    massA += w;
+    if (termsB.has(t)) shared += w;
+  }
+  for (const t of termsB) massB += weight(t, namesA, namesB);
+  const terms = (2 * shared) / (massA + massB + SMOOTHING);
+  const conflict = unmatchedTitleName(a, namesA, termsB) && unmatchedTitleName(b, namesB, termsA);
+  // A conflict discounts the term evidence only: a copy with a local intro is still a copy.
+  const score = Math.max(text, (terms + 0.5 * text) * (conflict ? 0.5 : 1));
+  return { text, terms, conflict, score };
+}
+
+function weight(t: string, namesA: Set<string>, namesB: Set<string>): number {
+  if (namesA.has(t) || namesB.has(t) || /\d/.test(t)) return NAME_WEIGHT;
+  return COMMON.has(t) ? COMMON_WEIGHT : 1;
+}
+
+/** Does a's title carry a name or number that b does not mention anywhere? */
+function unmatchedTitleName(a: Signature, namesA: Set<string>, termsB: Set<string>): boolean {
+  for (const t of a.title) {
+    if ((namesA.has(t) || /\d/.test(t)) && !termsB.has(t)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,105 @@
+// Text to comparable tokens for clustering: strip HTML, fold case and accents, drop stopwords, fold plurals,
+// and spot the tokens that tell two stories apart (names, places, numbers). Regex-only on purpose: a
+// signature is computed for every item and must cost microseconds, not a DOM parse.
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', pound: '£', rsquo: "'", lsquo: "'", ldquo: '"', rdquo: '"', ndash: '-', mdash: '-', hellip: '...' };
+
+export function stripHtml(s: string): string {
+  if (!s.includes('<') && !s.includes('&')) return s;
+  return s
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === '#') {
+        const n = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+        return Number.isFinite(n) && n > 0 && n < 0x110000 ? String.fromCodePoint(n) : ' ';
+      }
+      return ENTITIES[e.toLowerCase()] ?? m;
+    });
+}
+
+// Function words and newsroom filler: they join every pair of stories and separate none.
+const STOP = new Set(
+  ('a an the and or but nor of to in on at by for from with without into onto over under about after before as ' +
+    'is are was were be been being am has have had having do does did will would shall should can could may might must ' +
+    'it its this that these those there their them they he she his her him we our us you your i me my who whom whose which what ' +
+    'when where why how than then so if not no yes also just only very more most such up out off down all any some each both ' +
+    'said says say told tell according per via amid while where s t ve ll re d').split(' '),
+);
+
+// Words every justice-sector story shares (folded, plural-folded). They still count, at a low weight, so two
+// inspection reports of different prisons are told apart by the prison's name and not by "inspection".
+export const COMMON = new Set(
+  ('prison jail jailed inmate prisoner court judge magistrate tribunal probation officer staff service ministry moj justice ' +
+    'secretary minister government gov uk england wales britain british inspection inspector inspectorate report chief hmp hmyoi ' +
+    'hm youth young offender institution crown family case police crime criminal sentence sentenced sentencing release released ' +
+    'union worker new year week month day today plan warn warning call calls rise record crisis safety violence drug death ' +
+    'escape escaped hearing trial law legal reform review data figure show latest national public people man woman men women ' +
+    'mp mps government labour conservative tory news first two three one last million billion per cent percent number level ' +
+    'condition finding find found concern concerns serious urgent lord chancellor napo poa association council statement ' +
+    'january february march april may june july august september october november december ' +
+    'monday tuesday wednesday thursday friday saturday sunday').split(' ').map((w) => term(w)),
+);
+
+/** Lower case, accents off, typographic quotes and dashes made plain, thousands separators dropped. */
+export function fold(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u2018\u2019\u02bc`]/g, "'")
+    .replace(/(\d),(?=\d{3}\b)/g, '$1')
+    .toLowerCase();
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['.][\p{L}\p{N}]+)*/gu;
+
+/** One folded word to its comparable form: possessive and plural off ("prisons'", "prison's" -> "prison"). */
+export function term(w: string): string {
+  let t = w.replace(/'s$/, '').replace(/'/g, '');
+  if (t.length > 4 && t.endsWith('ies')) t = `${t.slice(0, -3)}y`;
+  else if (t.length > 3 && t.endsWith('s') && !t.endsWith('ss') && !t.endsWith('us') && !/\d/.test(t)) t = t.slice(0, -1);
+  return t;
+}
+
+/** Content terms of a text in order (stopwords dropped, duplicates kept: shingles need the order). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const m of fold(text).matchAll(WORD)) {
+    const t = term(m[0]);
+    if (t.length > 1 && !STOP.has(t)) out.push(t);
+    else if (t.length === 1 && t >= '0' && t <= '9') out.push(t);
+  }
+  return out;
+}
+
+const YEAR = /^(19|20)\d\d$/;
+
+/**
+ * Names, places and numbers: words capitalised where a sentence does not start, and numbers (not years).
+ * A Title Case Headline Capitalises Everything, so such a title lends its words no name evidence.
+ */
+export function names(title: string, rest: string): Set<string> {
+  const out = new Set<string>();
+  const words = title.match(/\p{L}[\p{L}'’]*/gu) ?? [];
+  const long = words.filter((w) => w.length > 3);
+  const titleCase = long.length >= 3 && long.filter((w) => /^\p{Lu}/u.test(w)).length / long.length > 0.6;
+  collect(titleCase ? '' : title, out);
+  collect(rest, out);
+  return out;
+}
+
+const CAND = /([.!?:;"“”(\[\n]\s*|^\s*)?(\p{Lu}[\p{L}\p{N}'’]*|\d[\d.,]*[\p{L}]*)/gu;
+
+function collect(text: string, out: Set<string>) {
+  if (!text) return;
+  for (const m of text.matchAll(CAND)) {
+    const w = m[2]!;
+    const isNum = /^\d/.test(w);
+    // Sentence-initial capital: no evidence of a name. (An optional group that matches '' reports undefined.)
+    if (!isNum && (m[1] !== undefined || m.index === 0)) continue;
+    const t = term(fold(w.replace(/[.,]$/, '')));
+    if (t.length < 2 || STOP.has(t) || COMMON.has(t) || YEAR.test(t)) continue;
+    if (!isNum && w.length > 1 && w === w.toUpperCase() && w.length > 5) continue; // SHOUTED words are not names
+    out.add(t);
+  }
+}
