@@ -20,7 +20,8 @@ export function signature(item: Pick<ItemText, 'title' | 'summary' | 'body'>): S
   const rest = [item.summary, item.body].filter(Boolean).map((s) => stripHtml(s!)).join('\n');
   const titleTerms = terms(title);
   const textTerms = terms(rest).slice(0, MAX_TEXT_TERMS);
-  const set = shingles([...titleTerms, '\u0000', ...textTerms], COMMON); // the marker keeps title and text apart
+  // The marker keeps the title's last word and the text's first from making a shingle no copy shares.
+  const set = shingles(textTerms.length ? [...titleTerms, '\u0000', ...textTerms] : titleTerms, COMMON);
   const found = names(title, rest);
   const titleSet = [...new Set(titleTerms)].slice(0, MAX_TITLE_TERMS);
   const ordered = [...titleSet.filter((t) => found.has(t)), ...[...found].filter((t) => !titleSet.includes(t))];

@@ -88,7 +88,7 @@ export function names(title: string, rest: string): Set<string> {
   return out;
 }
 
-const CAND = /([.!?:;"“”(\[\n]\s*|^\s*)?(\p{Lu}[\p{L}\p{N}'’]*|\d[\d.,]*[\p{L}]*)/gu;
+const CAND = /([.!?:;"“”([\n]\s*|^\s*)?(\p{Lu}[\p{L}\p{N}'’]*|\d[\d.,]*[\p{L}]*)/gu;
 
 function collect(text: string, out: Set<string>) {
   if (!text) return;
@@ -102,4 +102,12 @@ function collect(text: string, out: Set<string>) {
     if (!isNum && w.length > 1 && w === w.toUpperCase() && w.length > 5) continue; // SHOUTED words are not names
     out.add(t);
   }
+  // "Darren Pike, 34, was…": a sentence-initial word followed by a name is the first half of that name.
+  for (const m of text.matchAll(FIRST_OF_TWO)) {
+    const next = term(fold(m[2]!));
+    const first = term(fold(m[1]!));
+    if (out.has(next) && !STOP.has(first) && !COMMON.has(first)) out.add(first);
+  }
 }
+
+const FIRST_OF_TWO = /(?:^|[.!?:;"“”([\n]\s*)(\p{Lu}\p{Ll}+) (\p{Lu}\p{Ll}+)/gu;
