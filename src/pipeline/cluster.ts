@@ -12,12 +12,14 @@ export { clusterBatch, type BatchOptions } from './cluster/batch.ts';
 
 /** Terms of a body past this point add cost, not evidence: copies agree in their first paragraphs. */
 const MAX_TEXT_TERMS = 400;
+/** The same bound in characters, applied first so a 100 KB body costs no more than a short one. */
+const MAX_TEXT_CHARS = 4000;
 const MAX_TITLE_TERMS = 24;
 const MAX_NAMES = 24;
 
 export function signature(item: Pick<ItemText, 'title' | 'summary' | 'body'>): Signature {
   const title = stripHtml(item.title ?? '');
-  const rest = [item.summary, item.body].filter(Boolean).map((s) => stripHtml(s!)).join('\n');
+  const rest = [item.summary, item.body].filter(Boolean).map((s) => stripHtml(s!)).join('\n').slice(0, MAX_TEXT_CHARS);
   const titleTerms = terms(title);
   const textTerms = terms(rest).slice(0, MAX_TEXT_TERMS);
   // The marker keeps the title's last word and the text's first from making a shingle no copy shares.

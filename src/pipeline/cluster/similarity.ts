@@ -45,35 +45,47 @@ export function similarity(a: Signature, b: Signature): Similarity {
     const inter = (j * (a.size + b.size)) / (1 + j);
     text = Math.max(j, Math.min(1, inter / Math.min(a.size, b.size)));
   }
-  const namesA = new Set(a.names);
-  const namesB = new Set(b.names);
-  const termsA = new Set([...a.title, ...a.names]);
-  const termsB = new Set([...b.title, ...b.names]);
+  const A = derived(a);
+  const B = derived(b);
+  // A term weighs as a name when either item knows it as one.
   let shared = 0;
   let massA = 0;
   let massB = 0;
-  for (const t of termsA) {
-    const w = weight(t, namesA, namesB);
+  for (let i = 0; i < A.list.length; i++) {
+    const t = A.list[i]!;
+    const w = A.weights[i] === NAME_WEIGHT || B.names.has(t) ? NAME_WEIGHT : A.weights[i]!;
     massA += w;
-    if (termsB.has(t)) shared += w;
+    if (B.terms.has(t)) shared += w;
   }
-  for (const t of termsB) massB += weight(t, namesA, namesB);
+  for (let i = 0; i < B.list.length; i++) massB += B.weights[i] === NAME_WEIGHT || A.names.has(B.list[i]!) ? NAME_WEIGHT : B.weights[i]!;
   const terms = (2 * shared) / (massA + massB + SMOOTHING);
-  const conflict = unmatchedTitleName(a, namesA, termsB) && unmatchedTitleName(b, namesB, termsA);
+  const conflict = A.titleNames.some((t) => !B.terms.has(t)) && B.titleNames.some((t) => !A.terms.has(t));
   // A conflict discounts the term evidence only: a copy with a local intro is still a copy.
   const score = Math.max(text, (terms + 0.5 * text) * (conflict ? 0.5 : 1));
   return { text, terms, conflict, score };
 }
 
-function weight(t: string, namesA: Set<string>, namesB: Set<string>): number {
-  if (namesA.has(t) || namesB.has(t) || /\d/.test(t)) return NAME_WEIGHT;
-  return COMMON.has(t) ? COMMON_WEIGHT : 1;
+// A story's representative signatures are compared with every new candidate item: derive their sets and
+// weights once.
+interface Derived {
+  names: Set<string>;
+  terms: Set<string>;
+  list: string[];
+  weights: number[];
+  /** Title terms that are names or numbers. */
+  titleNames: string[];
 }
-
-/** Does a's title carry a name or number that b does not mention anywhere? */
-function unmatchedTitleName(a: Signature, namesA: Set<string>, termsB: Set<string>): boolean {
-  for (const t of a.title) {
-    if ((namesA.has(t) || /\d/.test(t)) && !termsB.has(t)) return true;
+const cache = new WeakMap<Signature, Derived>();
+function derived(sig: Signature): Derived {
+  let d = cache.get(sig);
+  if (!d) {
+    const names = new Set(sig.names);
+    const terms = new Set([...sig.title, ...sig.names]);
+    const list = [...terms];
+    const own = (t: string) => names.has(t) || /\d/.test(t);
+    const weights = list.map((t) => (own(t) ? NAME_WEIGHT : COMMON.has(t) ? COMMON_WEIGHT : 1));
+    d = { names, terms, list, weights, titleNames: sig.title.filter(own) };
+    cache.set(sig, d);
   }
-  return false;
+  return d;
 }

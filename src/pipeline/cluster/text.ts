@@ -41,8 +41,11 @@ export const COMMON = new Set(
     'monday tuesday wednesday thursday friday saturday sunday').split(' ').map((w) => term(w)),
 );
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Lower case, accents off, typographic quotes and dashes made plain, thousands separators dropped. */
 export function fold(s: string): string {
+  if (!NON_ASCII.test(s)) return s.replace(/(\d),(?=\d{3}\b)/g, '$1').toLowerCase(); // most text: skip NFKD
   return s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
