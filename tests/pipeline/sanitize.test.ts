@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { htmlToText, sanitize } from '../../src/pipeline/sanitize.ts';
+
+const BASE = 'https://example.org/news/story.html';
+
+describe('sanitize', () => {
+  it('drops scripts, styles, iframes and event handlers with their content', () => {
+    const out = sanitize(
+      '<p onclick="steal()">Hi<script>alert(1)</script><style>p{color:red}</style></p><iframe src="https://x">fb</iframe>',
+      BASE,
+    );
+    expect(out).toBe('<p>Hi</p>');
+  });
+
+  it('removes javascript: and data: URLs, whatever their spelling', () => {
+    const out = sanitize(
+      '<a href=" JaVaScRiPt:alert(1)">a</a><a href="data:text/html,x">b</a><img src="data:image/png;base64,AAAA">',
+      BASE,
+    );
+    expect(out).not.toMatch(/javascript|data:/i);
+    expect(out).not.toContain('<img');
+  });
+
+  it('makes relative href/src absolute and marks links nofollow', () => {
+    const out = sanitize('<a href="../about?x=1" target="_blank" rel="me">about</a><img src="//cdn.example.org/a.png" alt="A">', BASE);
+    expect(out).toContain('href="https://example.org/about?x=1"');
+    expect(out).toContain('rel="noopener noreferrer nofollow"');
+    expect(out).not.toContain('target');
+    expect(out).toContain('src="https://cdn.example.org/a.png"');
+  });
+
+  it('keeps the safe subset and maps near-equivalents onto it', () => {
+    const out = sanitize('<div><h1>T</h1><b>bold</b> <i>it</i><ul><li>x</li></ul><table><tr><td colspan="2" style="x">c</td></tr></table></div>', BASE);
+    expect(out).toBe('<h2>T</h2><strong>bold</strong> <em>it</em><ul><li>x</li></ul><table><tr><td colspan="2">c</td></tr></table>');
+  });
+
+  it('keeps relative links relative when there is no base URL', () => {
+    expect(sanitize('<a href="/x">x</a>')).toBe('<a rel="noopener noreferrer nofollow" href="/x">x</a>');
+  });
+});
+
+describe('htmlToText', () => {
+  it('strips tags, decodes entities and keeps block boundaries as spaces', () => {
+    expect(htmlToText('<p>AT&amp;T &ldquo;q&rdquo;</p><p>next&nbsp;one</p><script>x()</script>')).toBe('AT&T “q” next one');
+  });
+
+  it('collapses whitespace in plain text', () => {
+    expect(htmlToText('  Probation\n\n  staff   strike ')).toBe('Probation staff strike');
+  });
+});
