@@ -1,0 +1,162 @@
+// All SQL about sources: adding and editing them, claiming due polls (capped per host), and recording each
+// poll's outcome (validators, health, next poll time, fetch log) in one place.
+import type { DedupPolicy, SourceKind } from '../domain/types.ts';
+import type { Db, Row } from './db.ts';
+
+export interface Selectors {
+  item: string;
+  link: string;
+  title?: string;
+  date?: string;
+  summary?: string;
+}
+
+export interface SourceInput {
+  url: string;
+  name: string;
+  kind?: SourceKind;
+  selectors?: Selectors | null;
+  minIntervalS?: number;
+  maxIntervalS?: number;
+  charset?: string | null;
+  dedupPolicy?: DedupPolicy;
+  topics?: string[];
+  enabled?: boolean;
+}
+
+export interface Source {
+  id: number;
+  url: string;
+  host: string;
+  name: string;
+  kind: SourceKind;
+  selectors: Selectors | null;
+  minIntervalS: number;
+  maxIntervalS: number;
+  charset: string | null;
+  dedupPolicy: DedupPolicy;
+  topics: string[];
+  enabled: boolean;
+  createdAt: Date;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+  pollsSinceFull: number;
+  intervalS: number | null;
+  nextPollAt: Date;
+  nextPollReason: string | null;
+  lastFetchAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastNewItemAt: Date | null;
+  consecutiveFailures: number;
+  errorScore: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  itemsPerDay: number | null;
+  failingSince: Date | null;
+  failingNotifiedAt: Date | null;
+  websubHub: string | null;
+  websubTopic: string | null;
+  websubSecret: string | null;
+  websubState: string | null;
+  websubLeaseUntil: Date | null;
+}
+
+const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+export function toSource(r: Row): Source {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) o[camel(k)] = v;
+  for (const k of ['createdAt', 'nextPollAt', 'lastFetchAt', 'lastSuccessAt', 'lastNewItemAt', 'failingSince', 'failingNotifiedAt', 'websubLeaseUntil']) {
+    o[k] = date(o[k]);
+  }
+  o.id = Number(o.id);
+  o.errorScore = Number(o.errorScore);
+  if (o.itemsPerDay != null) o.itemsPerDay = Number(o.itemsPerDay);
+  return o as unknown as Source;
+}
+
+export const hostOf = (url: string) => new URL(url).hostname.toLowerCase();
+
+const INSERT_COLUMNS = 'url, host, name, kind, selectors, min_interval_s, max_interval_s, charset, dedup_policy, topics, enabled';
+
+function insertParams(s: SourceInput): unknown[] {
+  return [
+    s.url,
+    hostOf(s.url),
+    s.name,
+    s.kind ?? 'feed',
+    s.selectors ? JSON.stringify(s.selectors) : null,
+    s.minIntervalS ?? 300,
+    Math.max(s.maxIntervalS ?? 21_600, s.minIntervalS ?? 300),
+    s.charset ?? null,
+    s.dedupPolicy ?? 'guid',
+    s.topics ?? [],
+    s.enabled ?? true,
+  ];
+}
+
+/** Adds a source; an existing URL is left as it is. `created` says which happened. */
+export async function addSource(db: Db, s: SourceInput): Promise<{ source: Source; created: boolean }> {
+  const made = await db.query(
+    `INSERT INTO sources (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (url) DO NOTHING RETURNING *`,
+    insertParams(s),
+  );
+  if (made[0]) return { source: toSource(made[0]), created: true };
+  const [existing] = await db.query('SELECT * FROM sources WHERE url = $1', [s.url]);
+  return { source: toSource(existing!), created: false };
+}
+
+export async function getSource(db: Db, id: number): Promise<Source | undefined> {
+  const [r] = await db.query('SELECT * FROM sources WHERE id = $1', [id]);
+  return r ? toSource(r) : undefined;
+}
+
+export async function listSources(db: Db): Promise<Source[]> {
+  return (await db.query('SELECT * FROM sources ORDER BY lower(name), id')).map(toSource);
+}
+
+export async function setSourceEnabled(db: Db, id: number, enabled: boolean, now: Date): Promise<Source | undefined> {
+  // Re-enabling makes it due at once, with a clean failure record.
+  const [r] = await db.query(
+    `UPDATE sources SET enabled = $2,
+       next_poll_at = CASE WHEN $2 THEN $3 ELSE next_poll_at END,
+       consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures END,
+       error_score = CASE WHEN $2 THEN 0 ELSE error_score END,
+       failing_since = CASE WHEN $2 THEN NULL ELSE failing_since END
+     WHERE id = $1 RETURNING *`,
+    [id, enabled, now],
+  );
+  return r ? toSource(r) : undefined;
+}
+
+export type SourceEdit = Partial<Pick<SourceInput, 'name' | 'kind' | 'selectors' | 'minIntervalS' | 'maxIntervalS' | 'charset' | 'dedupPolicy' | 'topics'>>;
+
+export async function updateSource(db: Db, id: number, e: SourceEdit): Promise<Source | undefined> {
+  const [r] = await db.query(
+    `UPDATE sources SET
+       name = coalesce($2, name), kind = coalesce($3, kind),
+       selectors = CASE WHEN $4::boolean THEN $5::jsonb ELSE selectors END,
+       min_interval_s = coalesce($6, min_interval_s),
+       max_interval_s = greatest(coalesce($7, max_interval_s), coalesce($6, min_interval_s)),
+       charset = CASE WHEN $8::boolean THEN $9 ELSE charset END,
+       dedup_policy = coalesce($10, dedup_policy), topics = coalesce($11, topics)
+     WHERE id = $1 RETURNING *`,
+    [
+      id,
+      e.name ?? null,
+      e.kind ?? null,
+      e.selectors !== undefined,
+      e.selectors ? JSON.stringify(e.selectors) : null,
+      e.minIntervalS ?? null,
+      e.maxIntervalS ?? null,
+      e.charset !== undefined,
+      e.charset || null,
+      e.dedupPolicy ?? null,
+      e.topics ?? null,
+    ],
+  );
+  return r ? toSource(r) : undefined;
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getItem, insertItems, itemsOfSource, type NewItem, saveExtraction, saveTopics, topicsOf } from '../../src/storage/items.ts';
+import { addSource } from '../../src/storage/sources.ts';
+import { backends, type TestDb } from '../helpers/db.ts';
+
+const T0 = new Date('2026-11-20T10:00:00Z');
+const item = (n: string, over: Partial<NewItem> = {}): NewItem => ({
+  identity: `guid:${n}`,
+  canonicalUrl: `https://news.example/${n}`,
+  guid: n,
+  url: `https://news.example/${n}?utm_source=x`,
+  title: `Story ${n} — “quoted”`,
+  summaryHtml: '<p>short</p>',
+  contentHtml: null,
+  bodyText: 'short',
+  author: null,
+  publishedAt: '2026-11-19T08:30:00.000Z',
+  categories: ['Prisons', 'Probation'],
+  extractStatus: 'pending',
+  ...over,
+});
+
+for (const b of backends()) {
+  describe.skipIf(!b.available)(`items storage (${b.name})`, () => {
+    let t: TestDb;
+    let s1: number;
+    let s2: number;
+    beforeAll(async () => {
+      t = await b.open();
+      s1 = (await addSource(t.db, { url: 'http://a.example/feed', name: 'a' })).source.id;
+      s2 = (await addSource(t.db, { url: 'http://b.example/feed', name: 'b' })).source.id;
+    });
+    afterAll(async () => t?.close());
+
+    it('inserts a batch once: a re-poll, a duplicate inside the batch and the same URL via another source add nothing', async () => {
+      const first = await insertItems(t.db, s1, [item('1'), item('2'), item('2'), item('3', { canonicalUrl: null })], T0);
+      expect(first.map((r) => r.identity)).toEqual(['guid:1', 'guid:2', 'guid:3']);
+      expect(await insertItems(t.db, s1, [item('1'), item('2'), item('3', { canonicalUrl: null })], T0)).toEqual([]);
+      // Source b carries story 2 (same canonical URL, its own guid) and a new one.
+      const viaB = await insertItems(t.db, s2, [item('2', { identity: 'guid:b-2' }), item('4')], T0);
+      expect(viaB.map((r) => r.identity)).toEqual(['guid:4']);
+      const stored = await itemsOfSource(t.db, s1);
+      expect(stored).toHaveLength(3);
+      expect(stored[0]).toMatchObject({ title: 'Story 1 — “quoted”', categories: ['Prisons', 'Probation'], publishedAt: '2026-11-19T08:30:00.000Z', extractStatus: 'pending', sourceId: s1 });
+    });
+
+    it('saves an extraction, and marks an item whose page is canonically another item as its duplicate', async () => {
+      const [a, c] = await insertItems(t.db, s1, [item('10'), item('11')], T0);
+      expect(await saveExtraction(t.db, a!.id, { status: 'done', bodyText: 'the whole text', canonicalUrl: 'https://news.example/canon-10', author: 'A. Writer' })).toEqual({});
+      expect(await getItem(t.db, a!.id)).toMatchObject({ extractStatus: 'done', bodyText: 'the whole text', canonicalUrl: 'https://news.example/canon-10', author: 'A. Writer' });
+      expect(await saveExtraction(t.db, c!.id, { status: 'done', bodyText: 'same story', canonicalUrl: 'https://news.example/canon-10' })).toEqual({ duplicateOf: a!.id });
+      expect(await getItem(t.db, c!.id)).toMatchObject({ extractStatus: 'duplicate', duplicateOf: a!.id, bodyText: 'short' });
+    });
+
+    it('replaces topics on re-tagging and marks the item processed', async () => {
+      const [x] = await insertItems(t.db, s1, [item('20')], T0);
+      await saveTopics(t.db, x!.id, [{ topic: 'prisons', rule: 'prison*', matches: [{ term: 'prison', at: 3 }] }, { topic: 'probation' }], T0);
+      expect((await topicsOf(t.db, x!.id)).map((m) => m.topic)).toEqual(['prisons', 'probation']);
+      await saveTopics(t.db, x!.id, [{ topic: 'courts' }], T0);
+      expect(await topicsOf(t.db, x!.id)).toEqual([{ topic: 'courts', rule: null, matches: null }]);
+      expect((await getItem(t.db, x!.id))?.processedAt).not.toBeNull();
+    });
+  });
+}
