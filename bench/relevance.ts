@@ -1,0 +1,102 @@
+// `npm run bench -- relevance [--rules FILE] [--verbose] [--show N]`: precision, recall and F1 of a rule pack
+// (default: the shipped one) on ../shared/eval/dev.jsonl, for `relevant` and per topic, on all lines and
+// separately on even and odd lines (tune on one half, check on the other: a gap means rules fit the items,
+// not the rubric). --verbose lists the ids of the top false positives and negatives. Skips when absent.
+import { existsSync, readFileSync } from 'node:fs';
+import type { ItemText } from '../src/domain/types.ts';
+import { tag } from '../src/pipeline/tag.ts';
+import { compileRules } from '../src/rules/compile.ts';
+import { shippedRulePack } from '../src/rules/pack.ts';
+import { formatProblem, loadRuleSet } from '../src/rules/ruleset.ts';
+
+const DEV = new URL('../../shared/eval/dev.jsonl', import.meta.url);
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const verbose = args.includes('--verbose');
+const show = Number(opt('--show') ?? 25);
+
+if (!existsSync(DEV)) {
+  console.log('relevance: ../shared/eval/dev.jsonl is absent; nothing to measure (skipped)');
+  process.exit(0);
+}
+
+interface Labelled extends ItemText {
+  line: number;
+  gold: boolean;
+  goldTopics: string[];
+  confidence?: string;
+}
+const items: Labelled[] = readFileSync(DEV, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l, i) => {
+    const o = JSON.parse(l);
+    return { id: o.id, title: o.title ?? '', summary: o.summary ?? '', url: o.link, source: o.source, line: i + 1, gold: !!o.relevant, goldTopics: o.topics ?? [], confidence: o.confidence };
+  });
+
+const rulesFile = opt('--rules');
+const { ruleSet, problems } = loadRuleSet(rulesFile ? readFileSync(rulesFile, 'utf8') : shippedRulePack(), rulesFile ?? 'uk-justice.yaml');
+for (const p of problems) console.log(formatProblem(p));
+const matcher = compileRules(ruleSet);
+const t0 = performance.now();
+const results = items.map((i) => tag(matcher, i));
+const ms = performance.now() - t0;
+
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+const score = (c: Counts) => {
+  const p = c.tp / (c.tp + c.fp || 1);
+  const r = c.tp / (c.tp + c.fn || 1);
+  return { p, r, f1: p + r ? (2 * p * r) / (p + r) : 0 };
+};
+const fmt = (c: Counts) => {
+  const s = score(c);
+  return `P ${s.p.toFixed(3)}  R ${s.r.toFixed(3)}  F1 ${s.f1.toFixed(3)}  (tp ${c.tp} fp ${c.fp} fn ${c.fn})`;
+};
+function count(pick: (i: number) => boolean, pred: (i: number) => boolean, gold: (i: number) => boolean): Counts {
+  const c = { tp: 0, fp: 0, fn: 0 };
+  for (let i = 0; i < items.length; i++) {
+    if (!pick(i)) continue;
+    const p = pred(i);
+    const g = gold(i);
+    if (p && g) c.tp++;
+    else if (p) c.fp++;
+    else if (g) c.fn++;
+  }
+  return c;
+}
+
+const all = () => true;
+const rel = (i: number) => results[i]!.relevant;
+const gold = (i: number) => items[i]!.gold;
+console.log(`relevance of ${rulesFile ?? 'the shipped pack'} on dev.jsonl: ${items.length} items (${items.filter((i) => i.gold).length} relevant), tagged in ${ms.toFixed(0)} ms`);
+console.log(`relevant      all  ${fmt(count(all, rel, gold))}`);
+console.log(`relevant     even  ${fmt(count((i) => items[i]!.line % 2 === 0, rel, gold))}`);
+console.log(`relevant      odd  ${fmt(count((i) => items[i]!.line % 2 === 1, rel, gold))}`);
+console.log(`relevant high-conf ${fmt(count((i) => items[i]!.confidence === 'high', rel, gold))}`);
+for (const t of matcher.topics) {
+  const c = count(all, (i) => results[i]!.topics.includes(t.id), (i) => items[i]!.goldTopics.includes(t.id));
+  console.log(`  ${t.id.padEnd(14)} ${fmt(c)}`);
+}
+
+if (verbose) {
+  const line = (i: number) => {
+    const r = results[i]!;
+    const why = r.matches.map((m) => `${m.topic}/${m.rule}`).join(' ');
+    const ex = r.excluded.map((m) => `${m.topic || 'global'}/${m.rule}`).join(' ');
+    return `  ${items[i]!.id} [${items[i]!.goldTopics.join(',')}] ${why}${ex ? ` | excluded by ${ex}` : ''}`;
+  };
+  const idx = items.map((_, i) => i);
+  const fps = idx.filter((i) => rel(i) && !gold(i));
+  const fns = idx.filter((i) => !rel(i) && gold(i));
+  console.log(`false positives (${fps.length}, first ${Math.min(show, fps.length)}):`);
+  for (const i of fps.slice(0, show)) console.log(line(i));
+  console.log(`false negatives (${fns.length}, first ${Math.min(show, fns.length)}):`);
+  for (const i of fns.slice(0, show)) console.log(line(i));
+}

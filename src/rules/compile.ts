@@ -1,0 +1,180 @@
+// Compiles every rule of a rule set into one matcher. Each distinct word of every query becomes an "atom" in
+// one dictionary (exact words in hash maps, wildcards in prefix tries, case: words kept apart); each term is a
+// sequence of atoms (one for a word, several for a phrase). Matching an item then costs one dictionary lookup
+// per token of its text (memoised per distinct token) and the evaluation of only those rules whose terms
+// occur: cost grows with the text, not with the number of rules.
+import { parseQuery } from './query.ts';
+import { FIELDS, type Field, fold } from './text.ts';
+import type { QueryNode, RuleSet } from './types.ts';
+
+export const FIELD_BIT: Record<Field, number> = { title: 1, summary: 2, body: 4, source: 8, url: 16 };
+const DEFAULT_MASK = FIELD_BIT.title | FIELD_BIT.summary | FIELD_BIT.body;
+
+/** A query tree with terms replaced by ids and field scopes pushed down to the leaves as bit masks. */
+export type Compiled =
+  | { k: 'term'; term: number; mask: number }
+  | { k: 'and' | 'or'; c: Compiled[] }
+  | { k: 'not'; c: Compiled }
+  | { k: 'near'; a: number[]; b: number[]; dist: number; ordered: boolean; mask: number };
+
+export interface CompiledRule {
+  id: string;
+  /** Index into Matcher.topics, or -1 for a global exclude. */
+  topic: number;
+  exclude: boolean;
+  tree: Compiled;
+}
+
+interface TrieNode {
+  atom: number;
+  next: Map<string, TrieNode>;
+}
+
+export interface Matcher {
+  readonly topics: readonly { id: string; name: string }[];
+  readonly rules: readonly CompiledRule[];
+  /** Atom ids of each term, in order. */
+  readonly terms: readonly (readonly number[])[];
+  /** For each atom, the terms that start with it. */
+  readonly termsByFirstAtom: readonly (readonly number[])[];
+  /** For each term, the rules that mention it. */
+  readonly rulesByTerm: readonly (readonly number[])[];
+  /** Rules that could not be compiled (a rule set not checked by loadRuleSet); they are left out. */
+  readonly skipped: readonly { topic?: string; rule: string; message: string }[];
+  /** The atoms a raw token of item text hits; memoised. */
+  atomsOf(token: string): readonly number[];
+}
+
+const NONE: readonly number[] = Object.freeze([]);
+const MEMO_LIMIT = 200_000;
+
+export function compileRules(ruleSet: RuleSet): Matcher {
+  const atomIds = new Map<string, number>();
+  const exact = new Map<string, number>();
+  const exactCase = new Map<string, number>();
+  const prefixes: TrieNode = { atom: -1, next: new Map() };
+  const prefixesCase: TrieNode = { atom: -1, next: new Map() };
+  const termIds = new Map<string, number>();
+  const terms: number[][] = [];
+  const rulesByTerm: number[][] = [];
+  const rules: CompiledRule[] = [];
+  const skipped: { topic?: string; rule: string; message: string }[] = [];
+
+  const atom = (word: string, caseSensitive: boolean): number => {
+    const prefix = word.endsWith('*');
+    const text = prefix ? word.slice(0, -1) : word;
+    const norm = caseSensitive ? text : fold(text);
+    const key = `${caseSensitive ? 'C' : 'c'}${prefix ? '*' : '='}${norm}`;
+    let id = atomIds.get(key);
+    if (id !== undefined) return id;
+    id = atomIds.size;
+    atomIds.set(key, id);
+    if (!prefix) (caseSensitive ? exactCase : exact).set(norm, id);
+    else {
+      let node = caseSensitive ? prefixesCase : prefixes;
+      for (const ch of norm) {
+        let child = node.next.get(ch);
+        if (!child) {
+          child = { atom: -1, next: new Map() };
+          node.next.set(ch, child);
+        }
+        node = child;
+      }
+      node.atom = id;
+    }
+    return id;
+  };
+
+  const term = (words: string[], caseSensitive: boolean, rule: number): number => {
+    const atoms = words.map((w) => atom(w, caseSensitive));
+    const key = atoms.join(',');
+    let id = termIds.get(key);
+    if (id === undefined) {
+      id = terms.length;
+      termIds.set(key, id);
+      terms.push(atoms);
+      rulesByTerm.push([]);
+    }
+    const list = rulesByTerm[id]!;
+    if (list.at(-1) !== rule) list.push(rule);
+    return id;
+  };
+
+  const build = (n: QueryNode, mask: number, rule: number): Compiled => {
+    switch (n.type) {
+      case 'term':
+        return { k: 'term', term: term(n.words, n.caseSensitive, rule), mask };
+      case 'and':
+      case 'or':
+        return { k: n.type, c: n.children.map((c) => build(c, mask, rule)) };
+      case 'not':
+        return { k: 'not', c: build(n.child, mask, rule) };
+      case 'field':
+        return build(n.child, n.fields.reduce((m, f) => m | FIELD_BIT[f], 0), rule);
+      case 'near': {
+        const side = (s: typeof n.left) => (s.type === 'term' ? [s] : (s.children as (typeof s & { type: 'term' })[])).map((t) => term(t.words, t.caseSensitive, rule));
+        return { k: 'near', a: side(n.left), b: side(n.right), dist: n.distance, ordered: n.ordered, mask };
+      }
+    }
+  };
+
+  const add = (id: string, query: string, topic: number, exclude: boolean, topicId?: string) => {
+    let ast: QueryNode;
+    try {
+      ast = parseQuery(query);
+    } catch (err) {
+      skipped.push({ ...(topicId ? { topic: topicId } : {}), rule: id, message: (err as Error).message });
+      return;
+    }
+    rules.push({ id, topic, exclude, tree: build(ast, DEFAULT_MASK, rules.length) });
+  };
+
+  for (const r of ruleSet.exclude) add(r.id, r.query, -1, true);
+  ruleSet.topics.forEach((t, i) => {
+    for (const r of t.rules) add(r.id, r.query, i, false, t.id);
+    for (const r of t.exclude) add(r.id, r.query, i, true, t.id);
+  });
+
+  const termsByFirstAtom: number[][] = Array.from({ length: atomIds.size }, () => []);
+  terms.forEach((atoms, id) => {
+    termsByFirstAtom[atoms[0]!]!.push(id);
+  });
+
+  const walk = (root: TrieNode, s: string, out: number[]) => {
+    let node: TrieNode | undefined = root;
+    for (const ch of s) {
+      node = node.next.get(ch);
+      if (!node) return;
+      if (node.atom >= 0) out.push(node.atom);
+    }
+  };
+  const memo = new Map<string, readonly number[]>();
+  const atomsOf = (token: string): readonly number[] => {
+    const hit = memo.get(token);
+    if (hit) return hit;
+    const f = fold(token);
+    const out: number[] = [];
+    const e = exact.get(f);
+    if (e !== undefined) out.push(e);
+    const c = exactCase.get(token);
+    if (c !== undefined) out.push(c);
+    if (prefixes.next.size) walk(prefixes, f, out);
+    if (prefixesCase.next.size) walk(prefixesCase, token, out);
+    const result = out.length ? out : NONE;
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(token, result);
+    return result;
+  };
+
+  return {
+    topics: ruleSet.topics.map((t) => ({ id: t.id, name: t.name })),
+    rules,
+    terms,
+    termsByFirstAtom,
+    rulesByTerm,
+    skipped,
+    atomsOf,
+  };
+}
+
+export { FIELDS };
