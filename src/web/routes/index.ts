@@ -1,8 +1,15 @@
-// Every route module is listed here: one place to read the whole web surface.
+// Every route module is listed here: one place to read the whole web surface. Each route declares
+// config.auth (contract at the top of src/web/auth.ts); add your module with one import and one line.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
+import { authRoutes } from './auth.ts';
+import { queueRoutes } from './queues.ts';
 import { systemRoutes } from './system.ts';
+import { userRoutes } from './users.ts';
 
 export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await systemRoutes(app, deps);
+  await authRoutes(app, deps);
+  await userRoutes(app, deps);
+  await queueRoutes(app, deps);
 }

@@ -1,39 +1,51 @@
-// Health, metrics, the home page and the stylesheet.
+// Health, metrics, the home page, the stylesheet and the outbox.
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listOutbox } from '../../adapters/mailer.ts';
-import { renderPage } from '../../render/index.ts';
+import { sendError } from '../errors.ts';
 import { checkHealth } from '../health.ts';
 import { createMetrics } from '../metrics.ts';
+import { sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
-import { join } from 'node:path';
+import { loadSession } from '../session.ts';
 
 const css = readFileSync(new URL('../static/pressdesk.css', import.meta.url));
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Straight from this machine, not relayed by a proxy (which would also connect from loopback). */
+const directLoopback = (req: FastifyRequest) =>
+  LOOPBACK.has(req.socket.remoteAddress ?? '') && !req.headers['x-forwarded-for'] && !req.headers.forwarded;
 
 export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
   const metrics = createMetrics(deps);
 
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', { config: { auth: 'public' } }, async (_req, reply) => {
     const health = await checkHealth(deps);
     return reply.code(health.ok ? 200 : 503).send(health);
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  // Public to Prometheus on the same machine only; queue depths are not for the internet.
+  app.get('/metrics', { config: { auth: 'public' } }, async (req, reply) => {
+    if (!directLoopback(req)) return sendError(req, reply, 404, 'metrics: served to loopback clients only — scrape from the same machine');
     reply.type(metrics.contentType);
     return metrics.metrics();
   });
 
-  app.get('/static/pressdesk.css', async (_req, reply) =>
+  app.get('/static/pressdesk.css', { config: { auth: 'public' } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   );
 
-  app.get('/', async (_req, reply) => {
-    const health = await checkHealth(deps);
-    return reply.type('text/html; charset=utf-8').send(renderPage('home', { title: 'Home', health, mail: deps.mailer.describe }));
+  // Public so a visitor learns where to log in; the system status is only for people who are logged in.
+  app.get('/', { config: { auth: 'public' } }, async (req, reply) => {
+    const user = await loadSession(req, reply);
+    const health = user ? await checkHealth(deps) : undefined;
+    return sendPage(req, reply, 'home', { title: 'Home', health, mail: deps.mailer.describe });
   });
 
-  app.get('/admin/outbox', async (_req, reply) => {
+  app.get('/admin/outbox', { config: { auth: 'admin' } }, async (req, reply) => {
     const dir = join(deps.config.dataDir, 'outbox');
-    return reply.type('text/html; charset=utf-8').send(renderPage('outbox', { title: 'Outbox', dir, entries: listOutbox(dir) }));
+    return sendPage(req, reply, 'outbox', { title: 'Outbox', dir, entries: listOutbox(dir) });
   });
 }

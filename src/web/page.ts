@@ -1,0 +1,108 @@
+// The page helper every route uses: sendPage renders templates/web/NAME.hbs inside the layout, with the
+// logged-in user, the navigation for their roles, a CSRF token for forms and any flash messages.
+//
+//   app.get('/sources', { config: { auth: 'editor' } }, async (req, reply) => {
+//     const pager = paginate(await countSources(db), req.query.page, 50);
+//     return sendPage(req, reply, 'sources', { title: 'Sources', sources: await listSources(db, pager), pager });
+//   });
+//
+// In templates: `{{> csrf}}` inside every <form method="post">, `{{> pagination pager}}` under a list.
+import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { renderPage } from '../render/index.ts';
+import type { User } from '../storage/users.ts';
+import { csrfToken } from './csrf.ts';
+import { takeFlash } from './flash.ts';
+import { allows } from './roles.ts';
+import { loadSession } from './session.ts';
+
+export { flash, type FlashKind } from './flash.ts';
+
+export interface NavEntry {
+  href: string;
+  label: string;
+}
+
+/**
+ * The main navigation, in order. An entry shows only when a GET route exists at its href and the user passes
+ * that route's own config.auth, so add your page's line here when you add the page: no role is repeated.
+ */
+export const NAV: NavEntry[] = [
+  { href: '/', label: 'Home' },
+  { href: '/sources', label: 'Sources' },
+  { href: '/rules', label: 'Rules' },
+  { href: '/stories', label: 'Stories' },
+  { href: '/drafts', label: 'Drafts' },
+  { href: '/contacts', label: 'Contacts' },
+  { href: '/admin/users', label: 'Users' },
+  { href: '/admin/queues', label: 'Queues' },
+  { href: '/admin/audit', label: 'Audit' },
+  { href: '/admin/outbox', label: 'Outbox' },
+];
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function navFor(req: FastifyRequest, user: User | null) {
+  const path = req.url.split('?')[0] ?? '/';
+  return NAV.filter((e) => {
+    const route = req.server.pd.routes.find((r) => r.url === e.href && r.methods.includes('GET'));
+    return route !== undefined && (user ? allows(user.roles, route.auth) : route.auth === 'public');
+  }).map((e) => ({ ...e, current: e.href === path || (e.href !== '/' && path.startsWith(`${e.href}/`)) }));
+}
+
+/** Renders a page into the reply. The layout's own keys (user, nav, csrfToken, flash) win over ctx's. */
+export async function sendPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  ctx: { title: string } & Record<string, unknown>,
+): Promise<FastifyReply> {
+  const user = await loadSession(req, reply);
+  const html = renderPage(name, {
+    ...ctx,
+    user: user && { id: user.id, email: user.email, roles: user.roles, isAdmin: user.roles.includes('admin') },
+    nav: navFor(req, user),
+    csrfToken: await csrfToken(req, reply),
+    flash: takeFlash(req, reply),
+    version,
+  });
+  return reply.type('text/html; charset=utf-8').send(html);
+}
+
+export interface Pagination {
+  page: number;
+  perPage: number;
+  pages: number;
+  total: number;
+  /** For LIMIT/OFFSET. */
+  limit: number;
+  offset: number;
+  /** 1-based positions of the first and last row shown ("21–40 of 95"). */
+  from: number;
+  to: number;
+  prevHref?: string;
+  nextHref?: string;
+}
+
+/**
+ * Which slice of a list to show. `page` may come straight from the query string: anything that is not a
+ * positive integer means page 1, and a page past the end shows the last page.
+ */
+export function paginate(total: number, page: unknown, perPage: number, href: (page: number) => string = (p) => `?page=${p}`): Pagination {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const asked = typeof page === 'number' ? page : Number.parseInt(String(page ?? ''), 10);
+  const p = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1;
+  const offset = (p - 1) * perPage;
+  return {
+    page: p,
+    perPage,
+    pages,
+    total,
+    limit: perPage,
+    offset,
+    from: total === 0 ? 0 : offset + 1,
+    to: Math.min(total, offset + perPage),
+    ...(p > 1 ? { prevHref: href(p - 1) } : {}),
+    ...(p < pages ? { nextHref: href(p + 1) } : {}),
+  };
+}
