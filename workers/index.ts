@@ -3,11 +3,16 @@
 import type { Processor, QueueName } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { maintenance } from './maintenance.ts';
+import { pollSourceJob } from './poll-source.ts';
+import { processItem } from './process-item.ts';
+import './schedule-polls.ts'; // registers the schedule-polls and websub-renew maintenance tasks
 
 export type Processors = { [Q in QueueName]?: Processor<Q> };
 
 export function processorsFor(rt: Runtime): Processors {
   return {
     maintenance: maintenance(rt),
+    'poll-source': pollSourceJob(rt),
+    'process-item': processItem(rt),
   };
 }

@@ -126,3 +126,22 @@ export async function saveTopics(db: Db, itemId: number, topics: TopicMatch[], n
 export async function topicsOf(db: Db, itemId: number): Promise<TopicMatch[]> {
   return db.query<TopicMatch>('SELECT topic, rule, matches FROM item_topics WHERE item_id = $1 ORDER BY topic', [itemId]);
 }
+
+/** saveTopics for a whole batch in three statements (the poll path tags full-text items inline). */
+export async function saveTopicsMany(db: Db, batch: { itemId: number; topics: TopicMatch[] }[], now: Date): Promise<void> {
+  if (!batch.length) return;
+  const ids = batch.map((b) => b.itemId);
+  const rows = batch.flatMap((b) => b.topics.map((m) => ({ item: b.itemId, topic: m.topic, rule: m.rule ?? null, matches: m.matches ?? null })));
+  await db.tx(async (t) => {
+    await t.query('DELETE FROM item_topics WHERE item_id = ANY($1::bigint[])', [ids]);
+    if (rows.length) {
+      await t.query(
+        `INSERT INTO item_topics (item_id, topic, rule, matches)
+         SELECT x.item, x.topic, x.rule, x.matches FROM jsonb_to_recordset($1::jsonb) AS x(item bigint, topic text, rule text, matches jsonb)
+         ON CONFLICT (item_id, topic) DO NOTHING`,
+        [JSON.stringify(rows)],
+      );
+    }
+    await t.query('UPDATE items SET processed_at = $2 WHERE id = ANY($1::bigint[])', [ids, now]);
+  });
+}

@@ -154,9 +154,11 @@ export async function editorEmails(db: Db): Promise<string[]> {
     `SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND table_schema = current_schema()`,
   );
   const names = new Set(cols.map((c) => c.column_name));
-  if (!names.has('email') || !names.has('role')) return [];
+  // 002_accounts keeps a roles array; a plain role column is accepted too.
+  const who = names.has('roles') ? `roles && ARRAY['editor', 'admin']::text[]` : names.has('role') ? `role IN ('editor', 'admin')` : undefined;
+  if (!who || !names.has('email')) return [];
   const active = names.has('disabled_at') ? ' AND disabled_at IS NULL' : '';
-  const rows = await db.query<{ email: string }>(`SELECT email FROM users WHERE role IN ('editor', 'admin')${active} ORDER BY email`);
+  const rows = await db.query<{ email: string }>(`SELECT email FROM users WHERE ${who}${active} ORDER BY email`);
   return rows.map((r) => r.email);
 }
 

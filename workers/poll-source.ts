@@ -1,0 +1,188 @@
+// poll-source: one source, one poll. fetch (conditional GET, unconditional every FULL_FETCH_EVERY polls because
+// some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse or scrape ->
+// normalize -> insert new items in one statement -> tag full-text items here, queue the teasers for
+// process-item -> record health and the next poll. Every failure a source can cause is RECORDED on it in
+// words and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
+import { createHash } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
+import { FetchError, type FetchResult, fetchUrl, parseCacheHeaders, parseRetryAfter } from '../src/adapters/fetch.ts';
+import type { JobData } from '../src/adapters/queues.ts';
+import type { FeedEntry, ParsedFeed } from '../src/domain/types.ts';
+import { decode } from '../src/pipeline/decode.ts';
+import { identity, normalize } from '../src/pipeline/normalize.ts';
+import { ParseError, parse } from '../src/pipeline/parse.ts';
+import { htmlToText } from '../src/pipeline/sanitize.ts';
+import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
+import { linksFromHeader } from '../src/pipeline/websub.ts';
+import { insertItems, type NewItem } from '../src/storage/items.ts';
+import { type PollRecord, recordPoll, setWebsub } from '../src/storage/polls.ts';
+import { getSource, type Source } from '../src/storage/sources.ts';
+import { type IngestRuntime, SHORT_TEXT_CHARS, tagItems, userAgent } from './process-item.ts';
+
+export type { IngestRuntime };
+
+export const FULL_FETCH_EVERY = 12;
+const FEED_ACCEPT = 'application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
+
+export interface PollSummary {
+  sourceId: number;
+  name: string;
+  result: PollRecord['result'] | 'skipped';
+  status?: number;
+  newItems: number;
+  queued: number;
+  error?: string;
+  nextPollAt?: Date;
+}
+
+type Failure = { kind: PollErrorKind; message: string; status?: number; retryAfter?: Date };
+
+function httpFailure(res: FetchResult, now: Date): Failure {
+  const s = res.status;
+  const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
+  if (s === 429) return { kind: 'http_429', status: s, retryAfter, message: `poll: the server says we poll too often (HTTP 429); waiting as it asked` };
+  if (s >= 500) return { kind: 'http_5xx', status: s, retryAfter, message: `poll: the server failed (HTTP ${s}); it is retried later with backoff` };
+  const what =
+    s === 404 || s === 410
+      ? 'the feed is not there any more — check the URL on the site, or disable the source'
+      : s === 401 || s === 403
+        ? 'the server refuses pressdesk — the site may block robots; ask the site owner or disable the source'
+        : 'the server refused the request';
+  return { kind: 'http_4xx', status: s, message: `poll: HTTP ${s}: ${what}` };
+}
+
+/** Feed entries -> rows, keeping the first of entries that share an identity. */
+function toRows(source: Source, feed: ParsedFeed, now: Date): NewItem[] {
+  const seen = new Set<string>();
+  const rows: NewItem[] = [];
+  for (const raw of feed.entries as FeedEntry[]) {
+    const e = normalize(raw, { feedUrl: source.url, now });
+    const id = identity(raw, source.dedupPolicy, source.url);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const bodyText = htmlToText(e.content ?? e.summary ?? '');
+    rows.push({
+      identity: id,
+      canonicalUrl: e.url ?? null,
+      guid: e.guid ?? null,
+      url: e.url ?? null,
+      title: e.title,
+      summaryHtml: e.summary ?? null,
+      contentHtml: e.content ?? null,
+      bodyText: bodyText || null,
+      author: e.author ?? null,
+      publishedAt: e.published ?? null,
+      categories: e.categories ?? [],
+      extractStatus: e.url && bodyText.length < SHORT_TEXT_CHARS ? 'pending' : 'not_needed',
+    });
+  }
+  return rows;
+}
+
+/** Polls one source now and records the outcome. Never throws for the source's own failures. */
+export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollSummary> {
+  const source = await getSource(rt.db, sourceId);
+  if (!source) throw new UnrecoverableError(`poll: source ${sourceId} does not exist (deleted?)`);
+  if (!source.enabled) return { sourceId, name: source.name, result: 'skipped', newItems: 0, queued: 0 };
+  const now = rt.now();
+  const full = Boolean(opts.force) || source.pollsSinceFull + 1 >= (rt.fullFetchEvery ?? FULL_FETCH_EVERY);
+  let res: FetchResult | undefined;
+  let failure: Failure | undefined;
+  let feed: ParsedFeed | undefined;
+  let hash: string | undefined;
+  const started = performance.now();
+  try {
+    res = await fetchUrl(source.url, {
+      allowPrivate: rt.config.fetchAllowPrivate,
+      userAgent: userAgent(rt),
+      accept: source.kind === 'html' ? 'text/html' : FEED_ACCEPT,
+      etag: full ? undefined : (source.etag ?? undefined),
+      lastModified: full ? undefined : (source.lastModified ?? undefined),
+      signal: opts.signal,
+    });
+    if (res.status !== 304 && (res.status < 200 || res.status >= 300)) failure = httpFailure(res, now);
+    else if (res.status !== 304) {
+      hash = createHash('sha1').update(res.body).digest('hex');
+      if (hash !== source.bodyHash) {
+        const text = decode(res.body, { contentType: res.headers['content-type'], override: source.charset ?? undefined });
+        // Loaded on first use: most deployments poll feeds only.
+        feed = source.kind === 'html' ? (await import('../src/pipeline/scrape.ts')).scrape(text, { url: res.url, selectors: source.selectors! }) : parse(text, { url: res.url });
+      }
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    if (err instanceof FetchError) failure = { kind: err.kind === 'aborted' ? 'timeout' : err.kind, message: err.message };
+    else if (err instanceof ParseError) failure = { kind: 'parse', status: res?.status, message: err.message };
+    else throw err;
+  }
+
+  let rows: NewItem[] = [];
+  if (feed) rows = toRows(source, feed, now);
+  const outcome: PollOutcome = failure
+    ? { ok: false, error: failure.kind, retryAfter: failure.retryAfter }
+    : { ok: true, newItems: 0, ttlMinutes: feed?.ttlMinutes, cacheExpires: res ? parseCacheHeaders(res.headers, now).expires : undefined };
+  const websubActive = source.websubState === 'active' && (source.websubLeaseUntil?.getTime() ?? 0) > now.getTime();
+
+  const result: PollRecord['result'] = failure ? 'error' : res?.status === 304 ? 'not_modified' : feed ? 'ok' : 'unchanged';
+  const { fresh, record } = await rt.db.tx(async (t) => {
+    const fresh = await insertItems(t, source.id, rows, now);
+    if (outcome.ok) outcome.newItems = fresh.length;
+    const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);
+    const record = await recordPoll(t, source.id, {
+      at: now,
+      result,
+      status: failure?.status ?? res?.status,
+      ms: performance.now() - started,
+      bytes: res?.bytes ?? 0,
+      newItems: fresh.length,
+      error: failure?.message,
+      etag: res?.headers.etag ?? (res?.status === 304 ? source.etag : null),
+      lastModified: res?.headers['last-modified'] ?? (res?.status === 304 ? source.lastModified : null),
+      bodyHash: hash ?? source.bodyHash,
+      pollsSinceFull: full ? 0 : source.pollsSinceFull + 1,
+      intervalS: next.intervalS,
+      nextPollAt: next.at,
+      nextPollReason: failure ? `${next.reason}: ${failure.message}` : next.reason,
+      errorScore: next.errorScore,
+      itemsPerDay: next.itemsPerDay,
+    });
+    return { fresh, record };
+  });
+
+  // New items: full-text ones are tagged here in one batch; teasers go to process-item for their page.
+  const byIdentity = new Map(rows.map((r) => [r.identity, r]));
+  const teasers: number[] = [];
+  const complete: { id: number; row: NewItem }[] = [];
+  for (const f of fresh) {
+    const row = byIdentity.get(f.identity)!;
+    if (row.extractStatus === 'pending') teasers.push(f.id);
+    else complete.push({ id: f.id, row });
+  }
+  if (complete.length) {
+    await tagItems(
+      rt,
+      complete.map(({ id, row }) => ({ id, title: row.title, summaryHtml: row.summaryHtml, bodyText: row.bodyText, url: row.url, publishedAt: row.publishedAt })),
+      source.name,
+    );
+  }
+  if (teasers.length) {
+    await rt.queues.get('process-item').addBulk(teasers.map((itemId) => ({ name: 'process-item', data: { itemId }, opts: { jobId: `item-${itemId}` } })));
+  }
+  if (feed || res) await noteHub(rt, source, feed, res);
+  const status = failure?.status ?? res?.status;
+  return { sourceId, name: source.name, result, status, newItems: fresh.length, queued: teasers.length, error: failure?.message, nextPollAt: record.nextPollAt };
+}
+
+/** A hub advertised in the feed or the Link header is remembered; the websub-renew task subscribes. */
+async function noteHub(rt: IngestRuntime, source: Source, feed: ParsedFeed | undefined, res: FetchResult | undefined) {
+  const links = linksFromHeader(res?.headers.link);
+  const hub = feed?.hub ?? links.hub;
+  if (!hub || hub === source.websubHub) return;
+  await setWebsub(rt.db, source.id, { hub, topic: feed?.selfUrl ?? links.self ?? source.url, state: null, leaseUntil: null });
+}
+
+export const pollSourceJob =
+  (rt: IngestRuntime) =>
+  async (job: Job<JobData['poll-source']>, signal: AbortSignal): Promise<PollSummary> =>
+    pollSource(rt, job.data.sourceId, { force: job.data.force, signal });
