@@ -6,6 +6,7 @@
 import { hash32 } from '../pipeline/cluster/minhash.ts';
 import { CANDIDATE_LIMIT, type ClusterOptions, type Signature, type StoryCandidate, WINDOW_HOURS, bandKeys, cluster, signature } from '../pipeline/cluster.ts';
 import { TIER_PRIORITY, pickHeadline, sourceTier } from '../pipeline/headline.ts';
+import { audit } from './audit.ts';
 import type { Db } from './db.ts';
 
 /** Advisory-lock class for band keys (the two-int form: never collides with single-key locks). */
@@ -263,6 +264,8 @@ export async function isNewStory(db: Db, storyId: number, opts: { since: Date })
 export interface EditorAction {
   /** The editor's email, kept in story_decisions. */
   actor: string;
+  /** The editor's user id for the audit log (null from the CLI). */
+  userId: number | null;
   now: Date;
   note?: string;
 }
@@ -291,6 +294,7 @@ export async function splitItem(db: Db, itemId: number, act: EditorAction): Prom
       `INSERT INTO story_decisions (kind, story_id, other_story_id, item_id, actor, note, at) VALUES ('split', $1, $2, $3, $4, $5, $6)`,
       [from, to, itemId, act.actor, act.note ?? null, act.now],
     );
+    await audit(t, { userId: act.userId, action: 'story.split', objectType: 'story', objectId: from, detail: { item: itemId, to, note: act.note }, at: act.now });
     await refreshStory(t, from, act.now);
     await refreshStory(t, to, act.now);
     return to;
@@ -307,6 +311,7 @@ export async function mergeStories(db: Db, into: number, from: number, act: Edit
     if (a === b) return a;
     await lockStories(t, [a, b]);
     await fold(t, a, [b], act.now, act.actor, act.note ?? 'merged by an editor');
+    await audit(t, { userId: act.userId, action: 'story.merged', objectType: 'story', objectId: a, detail: { from: b, note: act.note }, at: act.now });
     await refreshStory(t, a, act.now);
     return a;
   });
@@ -324,6 +329,7 @@ export async function setHeadline(db: Db, storyId: number, itemId: number | null
       `INSERT INTO story_decisions (kind, story_id, item_id, actor, note, at) VALUES ('headline', $1, $2, $3, $4, $5)`,
       [storyId, itemId, act.actor, act.note ?? null, act.now],
     );
+    await audit(t, { userId: act.userId, action: 'story.headline_set', objectType: 'story', objectId: storyId, detail: { item: itemId }, at: act.now });
     await refreshStory(t, storyId, act.now);
   });
 }

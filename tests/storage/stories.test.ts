@@ -23,7 +23,7 @@ const byStory = (story: string) => fixtures.filter((f) => f.story === story);
 
 const HOSTS: Record<string, string> = { 'gov.uk': 'www.gov.uk', 'The Guardian': 'www.theguardian.com', 'BBC News': 'feeds.bbci.co.uk' };
 const NOW = new Date('2025-06-01T00:00:00Z');
-const act = { actor: 'editor@example.org', now: NOW };
+const act = { actor: 'editor@example.org', now: NOW, userId: null };
 
 /** Stores fixture items as ingestion would (a source per outlet), returns fixture id -> item id. */
 async function store(db: Db, items: Fixture[], topics: Record<string, string[]> = {}): Promise<Map<string, number>> {
@@ -63,7 +63,7 @@ for (const backend of backends()) {
     });
     afterAll(async () => t?.close());
     beforeEach(async () => {
-      await t.db.exec('TRUNCATE story_decisions, item_signatures, story_bands, item_topics, items, stories, sources RESTART IDENTITY CASCADE');
+      await t.db.exec('TRUNCATE audit_log, story_decisions, item_signatures, story_bands, item_topics, items, stories, sources RESTART IDENTITY CASCADE');
     });
 
     it('files syndicated copies as one story with the union of topics and the official headline', async () => {
@@ -145,6 +145,8 @@ for (const backend of backends()) {
       expect((await assignStory(t.db, moved, NOW)).storyId).not.toBe(home);
       const [d] = await t.db.query<{ actor: string; note: string }>("SELECT actor, note FROM story_decisions WHERE kind = 'split'");
       expect(d).toEqual({ actor: 'editor@example.org', note: 'different escort' });
+      const [a] = await t.db.query<{ action: string; object_id: string }>("SELECT action, object_id FROM audit_log WHERE action LIKE 'story.%'");
+      expect(a).toEqual({ action: 'story.split', object_id: String(home) });
     });
 
     it('lets an editor merge stories and pick the headline', async () => {
@@ -172,7 +174,7 @@ for (const backend of backends()) {
 
     it('makes one story of two copies clustered at the same time', async () => {
       for (let round = 0; round < 3; round++) {
-        await t.db.exec('TRUNCATE story_decisions, item_signatures, story_bands, items, stories, sources RESTART IDENTITY CASCADE');
+        await t.db.exec('TRUNCATE audit_log, story_decisions, item_signatures, story_bands, items, stories, sources RESTART IDENTITY CASCADE');
         const copies = byStory('sitting-days').slice(0, 2);
         const ids = [...(await store(t.db, copies)).values()];
         const [x, y] = await Promise.all(ids.map((id) => assignStory(t.db, id, NOW)));
