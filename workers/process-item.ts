@@ -17,6 +17,7 @@ import { loadRuleSet } from '../src/rules/ruleset.ts';
 import { getItem, type Item, saveExtraction, saveTopicsMany } from '../src/storage/items.ts';
 import { getSource } from '../src/storage/sources.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { clusterItems } from './cluster-item.ts';
 
 /** What the ingest workers need from the runtime (tests and the bench build just this). */
 export type IngestRuntime = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer'> & { fullFetchEvery?: number };
@@ -47,8 +48,10 @@ export interface TaggedItem {
 }
 
 /** HOOK for the next stages: clustering into stories and draft-release plug in here. Called once per batch
- *  of freshly tagged items (never for duplicates). Nothing happens yet. */
-export async function afterTagged(_rt: IngestRuntime, _items: TaggedItem[]): Promise<void> {}
+ *  of freshly tagged items (never for duplicates). Clustering (workers/cluster-item.ts) runs first. */
+export async function afterTagged(rt: IngestRuntime, items: TaggedItem[]): Promise<void> {
+  await clusterItems(rt, items);
+}
 
 type Taggable = Pick<Item, 'id' | 'title' | 'summaryHtml' | 'bodyText' | 'url' | 'publishedAt'>;
 
