@@ -6,6 +6,8 @@ const ITEM_OPEN = /<(?:[\w-]+:)?(?:item|entry)\b/i;
 const ITEM = /<((?:[\w-]+:)?(?:item|entry))\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const NOISE = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![A-Z][^>]*>/gi;
 const TAG = /<(\/?)([\w:.-]+)[^>]*?(\/?)>/g;
+const MAX_TRIALS = 2000;
+const MAX_HEAD = 256 * 1024;
 
 /** Closing tags for the elements still open at the end of `head`, innermost first. */
 function closers(head: string): string {
@@ -36,7 +38,8 @@ export function salvage(text: string, accepts: (xml: string) => boolean): { xml:
   // Truncation is the common case: everything complete parses together in one go.
   const all = head + chunks.join('\n') + close;
   if (accepts(all)) return { xml: all, kept: chunks.length, dropped: 0 };
-  if (!accepts(head + close)) return undefined;
+  // One trial parse per item costs head x items: bound it so a huge broken feed fails fast instead.
+  if (chunks.length > MAX_TRIALS || head.length > MAX_HEAD || !accepts(head + close)) return undefined;
   const good = chunks.filter((c) => accepts(head + c + close));
   return { xml: head + good.join('\n') + close, kept: good.length, dropped: chunks.length - good.length };
 }
