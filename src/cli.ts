@@ -5,11 +5,13 @@ import { RedisUnavailable } from './adapters/redis.ts';
 import { StorageError } from './storage/open.ts';
 import { CliError } from './cli/context.ts';
 import { register as cluster } from './cli/cluster.ts';
+import { register as parse } from './cli/parse.ts';
 import { register as system } from './cli/system.ts';
 // command modules: one import and one entry in MODULES per group (keep this list sorted)
 
 const MODULES: ((p: Command) => void)[] = [
   cluster,
+  parse,
   system,
 ];
 
