@@ -1,0 +1,154 @@
+// The matcher on crafted texts: what each construct matches and what it must not, exclusions, explanations.
+import { describe, expect, it } from 'vitest';
+import type { ItemText } from '../../src/domain/types.ts';
+import { tag } from '../../src/pipeline/tag.ts';
+import { compileRules } from '../../src/rules/compile.ts';
+import { fieldText } from '../../src/rules/text.ts';
+import type { RuleSet } from '../../src/rules/types.ts';
+
+/** A matcher with one topic "t" holding one rule "r" with this query. */
+const one = (query: string) => compileRules({ exclude: [], topics: [{ id: 't', name: 'T', rules: [{ id: 'r', query }], exclude: [] }] });
+const hits = (query: string, item: Partial<ItemText>) => tag(one(query), { id: 'x', title: '', ...item }).relevant;
+
+describe('tag: words, wildcards, phrases, case', () => {
+  it('matches whole words only, in any case and with accents folded', () => {
+    expect(hits('prison', { title: 'PRISON officers' })).toBe(true);
+    expect(hits('prison', { title: 'Prisons inspected' })).toBe(false);
+    expect(hits('prison', { title: 'imprisonment' })).toBe(false);
+    expect(hits('cafe', { title: 'The Café prison' })).toBe(true);
+    expect(hits('café', { title: 'the CAFE' })).toBe(true);
+    expect(hits('prisoner', { title: "the prisoner's appeal" })).toBe(true);
+  });
+
+  it('matches prefixes with a wildcard, including the bare prefix', () => {
+    expect(hits('probat*', { title: 'Probationer and probation' })).toBe(true);
+    expect(hits('probat*', { title: 'probat' })).toBe(true);
+    expect(hits('probat*', { title: 'approbation' })).toBe(false);
+  });
+
+  it('matches phrases as adjacent words in order, not across clause punctuation', () => {
+    expect(hits('"approved premises"', { summary: 'living in Approved  Premises now' })).toBe(true);
+    expect(hits('"approved premises"', { summary: 'premises approved' })).toBe(false);
+    expect(hits('"approved premises"', { summary: 'approved the new premises' })).toBe(false);
+    expect(hits('"family court"', { summary: 'protect her family, court hears' })).toBe(false);
+    expect(hits('"family court"', { summary: 'family (court)' })).toBe(false);
+    expect(hits('"family court"', { summary: 'the family-court judge' })).toBe(true);
+    expect(hits('"prison offic*"', { title: 'Prison officials said' })).toBe(true);
+    expect(hits('url:"bbc co uk"', { url: 'https://www.bbc.co.uk/news/uk-1' })).toBe(true);
+  });
+
+  it('respects case with case:', () => {
+    expect(hits('case:POA', { title: 'The POA said' })).toBe(true);
+    expect(hits('case:POA', { title: 'the poa said' })).toBe(false);
+    expect(hits('case:POA', { title: 'Poa' })).toBe(false);
+    expect(hits('case:"OMiC"', { title: 'OMiC model' })).toBe(true);
+    expect(hits('case:"OMiC"', { title: 'OMIC model' })).toBe(false);
+    expect(hits('omic', { title: 'OMiC model' })).toBe(true);
+  });
+});
+
+describe('tag: boolean and proximity', () => {
+  it('AND, OR, NOT and juxtaposition', () => {
+    expect(hits('prison officer', { title: 'officer at the prison' })).toBe(true);
+    expect(hits('prison AND officer', { title: 'prison gates' })).toBe(false);
+    expect(hits('prison OR jail', { title: 'jail' })).toBe(true);
+    expect(hits('prison NOT ukraine', { title: 'prison in Ukraine' })).toBe(false);
+    expect(hits('prison NOT ukraine', { title: 'prison in Wales' })).toBe(true);
+    expect(hits('(a OR b) NOT (c OR d)', { title: 'b d' })).toBe(false);
+  });
+
+  it('NEAR respects the distance, in either order, within one field', () => {
+    const q = 'prison NEAR/2 staff';
+    expect(hits(q, { title: 'prison staff' })).toBe(true);
+    expect(hits(q, { title: 'staff at the prison' })).toBe(true);
+    expect(hits(q, { title: 'prison has many new staff' })).toBe(false);
+    expect(hits(q, { title: 'prison', summary: 'staff' })).toBe(false);
+    expect(hits('prison NEAR/0 staff', { title: 'prison staff' })).toBe(true);
+    expect(hits('prison NEAR/0 staff', { title: 'prison and staff' })).toBe(false);
+    expect(hits('(jail OR prison) NEAR/1 "probation service"', { title: 'the jail and probation service' })).toBe(true);
+    expect(hits('prison NEAR/3 prison', { title: 'prison' })).toBe(false);
+  });
+
+  it('ONEAR respects order', () => {
+    expect(hits('recalled ONEAR/2 prison', { title: 'recalled to prison' })).toBe(true);
+    expect(hits('recalled ONEAR/2 prison', { title: 'prison recalled' })).toBe(false);
+  });
+
+  it('field scopes limit where terms count; no scope means title, summary and body', () => {
+    expect(hits('title:prison', { summary: 'prison' })).toBe(false);
+    expect(hits('title:prison', { title: 'prison' })).toBe(true);
+    expect(hits('body:(prison OR jail)', { body: '<p>jail</p>' })).toBe(true);
+    expect(hits('prison', { body: 'prison' })).toBe(true);
+    expect(hits('prison', { source: 'Prison News', url: 'https://x.test/prison' })).toBe(false);
+    expect(hits('source:guardian', { source: 'The Guardian' })).toBe(true);
+    expect(hits('url:sport', { url: 'https://www.bbc.co.uk/sport/1' })).toBe(true);
+    expect(hits('title:prison summary:staff', { title: 'prison', summary: 'staff' })).toBe(true);
+  });
+
+  it('never matches inside tags or attributes, and decodes entities first', () => {
+    expect(hits('probation', { body: '<a href="https://x.test/probation" title="probation">link</a>' })).toBe(false);
+    expect(hits('probation', { body: '<img alt="probation">' })).toBe(false);
+    expect(hits('"prison probation"', { title: 'Prison &amp; Probation' })).toBe(true);
+    expect(hits('cafe', { title: 'Caf&eacute;' })).toBe(true);
+  });
+});
+
+describe('tag: topics, exclusions and explanations', () => {
+  const ruleSet: RuleSet = {
+    exclude: [{ id: 'sport', query: 'url:sport' }],
+    topics: [
+      { id: 'probation', name: 'Probation', rules: [{ id: 'word', query: 'probation' }], exclude: [{ id: 'job', query: '"probation period"' }] },
+      { id: 'workforce', name: 'Workforce', rules: [{ id: 'pay', query: '(probation OR prison) NEAR/3 (pay OR strike*)' }], exclude: [] },
+    ],
+  };
+  const m = compileRules(ruleSet);
+
+  it('gives each topic whose rule matches, in rule-set order, and relevant = at least one topic', () => {
+    const r = tag(m, { id: '1', title: 'Probation staff <em>strike</em> over pay' });
+    expect(r).toMatchObject({ id: '1', relevant: true, topics: ['probation', 'workforce'] });
+    expect(tag(m, { id: '2', title: 'Weather' })).toEqual({ id: '2', relevant: false, topics: [], matches: [], excluded: [] });
+  });
+
+  it('a topic exclude withholds only that topic; a global exclude withholds all', () => {
+    const job = tag(m, { id: '3', title: 'Prison strike as probation period ends' });
+    expect(job.topics).toEqual(['workforce']);
+    expect(job.excluded).toEqual([{ topic: 'probation', rule: 'job', terms: [{ field: 'title', start: 17, end: 33, text: 'probation period' }] }]);
+    const sport = tag(m, { id: '4', title: 'Probation strike', url: 'https://news.test/sport/1' });
+    expect(sport.relevant).toBe(false);
+    expect(sport.excluded.map((e) => `${e.topic}/${e.rule}`)).toEqual(['/sport']);
+  });
+
+  it('explains each match with character offsets into the stripped field text', () => {
+    const item = { id: '5', title: 'New <b>probation</b> pay deal', summary: 'The prison &amp; probation staff strike.' };
+    const r = tag(m, item);
+    expect(r.matches).toEqual([
+      { topic: 'probation', rule: 'word', terms: [{ field: 'title', start: 4, end: 13, text: 'probation' }, { field: 'summary', start: 13, end: 22, text: 'probation' }] },
+      {
+        topic: 'workforce',
+        rule: 'pay',
+        terms: [
+          { field: 'title', start: 4, end: 13, text: 'probation' },
+          { field: 'title', start: 14, end: 17, text: 'pay' },
+          { field: 'summary', start: 4, end: 10, text: 'prison' },
+          { field: 'summary', start: 13, end: 22, text: 'probation' },
+          { field: 'summary', start: 29, end: 35, text: 'strike' },
+        ],
+      },
+    ]);
+    for (const match of r.matches) for (const t of match.terms) expect(fieldText(item, t.field).slice(t.start, t.end)).toBe(t.text);
+  });
+
+  it('leaves out rules that do not parse and says which', () => {
+    const bad = compileRules({ exclude: [], topics: [{ id: 't', name: 'T', rules: [{ id: 'a', query: 'pr*' }, { id: 'b', query: 'prison' }], exclude: [] }] });
+    expect(bad.skipped).toEqual([{ topic: 't', rule: 'a', message: expect.stringMatching(/^query: a wildcard needs/) }]);
+    expect(tag(bad, { id: '1', title: 'prison' }).topics).toEqual(['t']);
+  });
+
+  it('gives the same answers however many unrelated rules share the matcher', () => {
+    const many: RuleSet = { exclude: [], topics: [...ruleSet.topics, { id: 'noise', name: 'Noise', rules: Array.from({ length: 500 }, (_, i) => ({ id: `n${i}`, query: `word${i} NEAR/2 other${i}` })), exclude: [] }] };
+    const big = compileRules(many);
+    const item = { id: '6', title: 'Probation pay row: word7 and other7' };
+    expect(tag(big, item).topics).toEqual(['probation', 'workforce', 'noise']);
+    expect(tag(big, item).matches.filter((x) => x.topic !== 'noise')).toEqual(tag(m, item).matches);
+  });
+});
