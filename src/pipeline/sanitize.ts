@@ -68,21 +68,71 @@ function options(baseUrl: string | undefined): sanitizeHtml.IOptions {
   };
 }
 
+// sanitize-html rebuilds its lookup tables from the options on every call; the options themselves depend only
+// on the base URL, which is the same for every entry of a feed, so keep the last few.
+const cache = new Map<string, sanitizeHtml.IOptions>();
+function cachedOptions(baseUrl: string | undefined): sanitizeHtml.IOptions {
+  const key = baseUrl ?? '';
+  let o = cache.get(key);
+  if (!o) {
+    if (cache.size >= 64) cache.clear();
+    o = options(baseUrl);
+    cache.set(key, o);
+  }
+  return o;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** Reduce untrusted HTML to the safe subset; relative href/src become absolute against `baseUrl`. */
 export function sanitize(html: string, baseUrl?: string): string {
   if (!html) return '';
-  return sanitizeHtml(html, options(baseUrl)).trim();
+  // Plain text (most RSS descriptions are): nothing to filter, only entities to normalise.
+  if (!html.includes('<')) return escapeHtml(decodeEntities(html)).trim();
+  return sanitizeHtml(html, cachedOptions(baseUrl)).trim();
 }
+
+// The entities feeds actually use. Anything else falls back to a full HTML parser (cheerio) for that string.
+const NAMED: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '–', mdash: '—', lsquo: '‘',
+  rsquo: '’', sbquo: '‚', ldquo: '“', rdquo: '”', bdquo: '„', hellip: '…', bull: '•', middot: '·', pound: '£',
+  euro: '€', copy: '©', reg: '®', trade: '™', deg: '°', laquo: '«', raquo: '»', shy: '\u00ad', times: '×',
+  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä',
+  iacute: 'í', iuml: 'ï', oacute: 'ó', ouml: 'ö', ocirc: 'ô', uacute: 'ú', uuml: 'ü', ccedil: 'ç',
+  ntilde: 'ñ', szlig: 'ß', Eacute: 'É', frac12: '½', sect: '§', para: '¶', zwj: '\u200d', zwnj: '\u200c',
+};
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,31}));/gi;
+
+function codePoint(n: number): string {
+  return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+}
+
+/** Decode HTML character references; bare ampersands ("AT&T") are left alone. */
+function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  let unknown = false;
+  const out = s.replace(ENTITY, (m, dec?: string, hex?: string, name?: string) => {
+    if (dec) return codePoint(Number(dec));
+    if (hex) return codePoint(Number.parseInt(hex, 16));
+    const v = NAMED[name as string];
+    if (v === undefined) unknown = true;
+    return v ?? m;
+  });
+  // A rare named entity: let a real HTML parser decode the original.
+  return unknown ? cheerio.load(`<p>${escapeTags(s)}</p>`, null, false).root().text() : out;
+}
+
+const escapeTags = (s: string) => s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 // Block-level boundaries become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
 const BLOCK = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|section|article|header|footer|hr|dd|dt)\b[^>]*>/gi;
+const DROP = /<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>|<!--[\s\S]*?(?:-->|$)/gi;
+const TAG = /<\/?[a-z!?][^>]*>/gi;
 
 /** Plain text of an HTML fragment: tags stripped, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {
   if (!html) return '';
-  // Fast path: most feed titles are already plain text.
-  if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
-  const $ = cheerio.load(html.replace(BLOCK, ' $& '), null, false);
-  $('script, style, noscript, template').remove();
-  return $.root().text().replace(/\s+/g, ' ').trim();
+  let s = html;
+  if (s.includes('<')) s = s.replace(DROP, ' ').replace(BLOCK, ' ').replace(TAG, '');
+  return decodeEntities(s).replace(/\s+/g, ' ').trim();
 }

@@ -48,3 +48,14 @@ describe('htmlToText', () => {
     expect(htmlToText('  Probation\n\n  staff   strike ')).toBe('Probation staff strike');
   });
 });
+
+describe('entity decoding', () => {
+  it('decodes numeric and rare named entities, leaves bare ampersands and escaped tags as text', () => {
+    expect(htmlToText('AT&T &#8217;s &#x2014; &hearts; &bogus; R&D')).toBe('AT&T ’s — ♥ &bogus; R&D');
+    expect(htmlToText('&lt;b&gt;not a tag&lt;/b&gt; a < b')).toBe('<b>not a tag</b> a < b');
+  });
+
+  it('escapes plain text instead of parsing it', () => {
+    expect(sanitize('Profits &amp; losses & more &gt; less')).toBe('Profits &amp; losses &amp; more &gt; less');
+  });
+});
