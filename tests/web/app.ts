@@ -30,7 +30,9 @@ export interface TestApp {
 
 let seq = 0;
 
-export async function startTestApp(opts: { env?: Record<string, string>; db?: TestDb } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; db?: TestDb; routes?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
   const t = opts.db ?? (await openTestPglite());
   const prefix = uniquePrefix();
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -53,6 +55,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; db?: Te
     secret: Buffer.from('t'.repeat(32)),
     now: () => clock.now,
   });
+  opts.routes?.(app);
   await app.ready();
   const cookieName = config.publicUrl.startsWith('https:') ? '__Host-pd_session' : 'pd_session';
   return {

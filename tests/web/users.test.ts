@@ -7,7 +7,7 @@ import { findUserByEmail, getUser } from '../../src/storage/users.ts';
 import { FORM, HTML, type TestApp, cookiesFrom, csrfFrom, form, startTestApp } from './app.ts';
 
 // Handlebars escapes "=" in attribute values; a browser reads it back as "=".
-const unescape = (html: string) => html.replaceAll('&#x3D;', '=');
+const unescapeAttr = (html: string) => html.replaceAll('&#x3D;', '=');
 
 describe('users admin page', () => {
   let t: TestApp;
@@ -27,7 +27,7 @@ describe('users admin page', () => {
   it('adds a user with several roles and shows a working set-password link once', async () => {
     const res = await post('/admin/users', { email: 'Press.Editor@example.org', role: ['editor', 'press_officer'] });
     expect(res.statusCode).toBe(201);
-    const link = /value="(http:\/\/pressdesk\.test\/set-password\?token=[^"]+)"/.exec(unescape(res.body))?.[1];
+    const link = /value="(http:\/\/pressdesk\.test\/set-password\?token=[^"]+)"/.exec(unescapeAttr(res.body))?.[1];
     expect(link).toBeDefined();
     const u = (await findUserByEmail(t.db, 'press.editor@example.org'))!;
     expect(u.roles.sort()).toEqual(['editor', 'press_officer']);
@@ -81,11 +81,11 @@ describe('users admin page', () => {
 
   it('issues a new link that replaces the old one', async () => {
     const made = await post('/admin/users', { email: 'forgetful@example.org', role: 'editor' });
-    const first = /token=([^"]+)"/.exec(unescape(made.body))![1]!;
+    const first = /token=([^"]+)"/.exec(unescapeAttr(made.body))![1]!;
     const u = (await findUserByEmail(t.db, 'forgetful@example.org'))!;
     const again = await post(`/admin/users/${u.id}/link`, {});
     expect(again.statusCode).toBe(200);
-    const second = /token=([^"]+)"/.exec(unescape(again.body))![1]!;
+    const second = /token=([^"]+)"/.exec(unescapeAttr(again.body))![1]!;
     expect(second).not.toBe(first);
     expect((await t.app.inject({ url: `/set-password?token=${first}`, headers: HTML })).statusCode).toBe(410);
     expect((await t.app.inject({ url: `/set-password?token=${second}`, headers: HTML })).statusCode).toBe(200);
