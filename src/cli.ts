@@ -8,7 +8,6 @@ import { register as cluster } from './cli/cluster.ts';
 import { register as parse } from './cli/parse.ts';
 import { register as rules } from './cli/rules.ts';
 import { register as stories } from './cli/stories.ts';
-import { register as stories } from './cli/stories.ts';
 import { register as system } from './cli/system.ts';
 import { register as tag } from './cli/tag.ts';
 // command modules: one import and one entry in MODULES per group (keep this list sorted)
@@ -17,7 +16,6 @@ const MODULES: ((p: Command) => void)[] = [
   cluster,
   parse,
   rules,
-  stories,
   stories,
   system,
   tag,
