@@ -20,7 +20,7 @@ describe('csv', () => {
   it('writes one row per matched item under its story', () => {
     const t = new Date('2025-03-10T07:00:00Z');
     const csv = storiesCsv([
-      { storyId: 4, headline: '=cmd', topics: ['prisons'], firstSeen: t, lastSeen: t, sourceCount: 2, itemCount: 2, matched: 2,
+      { storyId: 4, headline: '=cmd', headlineUrl: null, topics: ['prisons'], firstSeen: t, lastSeen: t, sourceCount: 2, itemCount: 2, matched: 2,
         items: [{ id: 1, title: 'A', url: null, source: 'BBC', time: t }, { id: 2, title: 'B, too', url: 'https://x/2', source: 'PA', time: t }] },
     ]);
     expect(csv.split('\r\n')).toEqual([
