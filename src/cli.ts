@@ -6,7 +6,9 @@ import { StorageError } from './storage/open.ts';
 import { CliError } from './cli/context.ts';
 import { register as cluster } from './cli/cluster.ts';
 import { register as parse } from './cli/parse.ts';
+import { register as poll } from './cli/poll.ts';
 import { register as rules } from './cli/rules.ts';
+import { register as sources } from './cli/sources.ts';
 import { register as stories } from './cli/stories.ts';
 import { register as system } from './cli/system.ts';
 import { register as tag } from './cli/tag.ts';
@@ -15,7 +17,9 @@ import { register as tag } from './cli/tag.ts';
 const MODULES: ((p: Command) => void)[] = [
   cluster,
   parse,
+  poll,
   rules,
+  sources,
   stories,
   system,
   tag,

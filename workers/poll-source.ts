@@ -31,7 +31,8 @@ export interface PollSummary {
   result: PollRecord['result'] | 'skipped';
   status?: number;
   newItems: number;
-  queued: number;
+  /** New items queued for process-item (their pages are fetched). */
+  queued: number[];
   error?: string;
   nextPollAt?: Date;
 }
@@ -84,7 +85,7 @@ function toRows(source: Source, feed: ParsedFeed, now: Date): NewItem[] {
 export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollSummary> {
   const source = await getSource(rt.db, sourceId);
   if (!source) throw new UnrecoverableError(`poll: source ${sourceId} does not exist (deleted?)`);
-  if (!source.enabled) return { sourceId, name: source.name, result: 'skipped', newItems: 0, queued: 0 };
+  if (!source.enabled) return { sourceId, name: source.name, result: 'skipped', newItems: 0, queued: [] };
   const now = rt.now();
   const full = Boolean(opts.force) || source.pollsSinceFull + 1 >= (rt.fullFetchEvery ?? FULL_FETCH_EVERY);
   let res: FetchResult | undefined;
@@ -171,7 +172,7 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   }
   if (feed || res) await noteHub(rt, source, feed, res);
   const status = failure?.status ?? res?.status;
-  return { sourceId, name: source.name, result, status, newItems: fresh.length, queued: teasers.length, error: failure?.message, nextPollAt: record.nextPollAt };
+  return { sourceId, name: source.name, result, status, newItems: fresh.length, queued: teasers, error: failure?.message, nextPollAt: record.nextPollAt };
 }
 
 /** A hub advertised in the feed or the Link header is remembered; the websub-renew task subscribes. */

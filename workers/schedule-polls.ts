@@ -19,20 +19,19 @@ const BATCH = 500;
 const FAILING_FOR_MS = 24 * 3600_000;
 const FETCH_LOG_DAYS = 14;
 
-/** Claims due sources and queues one poll-source job each; returns the ids queued. */
-export async function schedulePolls(rt: IngestRuntime, opts: { perHost?: number } = {}): Promise<number[]> {
+/** Claims due sources and queues one poll-source job each; returns what was queued. */
+export async function schedulePolls(rt: IngestRuntime, opts: { perHost?: number } = {}): Promise<{ sourceId: number; jobId: string }[]> {
   const now = rt.now();
   const claimed = await claimDueSources(rt.db, { now, perHost: opts.perHost ?? PER_HOST, limit: BATCH, leaseS: CLAIM_LEASE_S });
   if (!claimed.length) return [];
+  const jobs = claimed.map((c) => ({ sourceId: c.id, jobId: `poll-${c.id}-${c.nextPollAt.getTime()}` }));
   try {
-    await rt.queues.get('poll-source').addBulk(
-      claimed.map((c) => ({ name: 'poll-source', data: { sourceId: c.id }, opts: { jobId: `poll-${c.id}-${c.nextPollAt.getTime()}` } })),
-    );
+    await rt.queues.get('poll-source').addBulk(jobs.map((j) => ({ name: 'poll-source', data: { sourceId: j.sourceId }, opts: { jobId: j.jobId } })));
   } catch (err) {
     for (const c of claimed) await releaseClaim(rt.db, c.id, now);
     throw err;
   }
-  return claimed.map((c) => c.id);
+  return jobs;
 }
 
 /** One email per failing spell to every editor; without editors (or users) yet, a log line instead. */

@@ -188,3 +188,15 @@ export async function websubToRenew(db: Db, before: Date): Promise<Source[]> {
   );
   return rows.map(toSource);
 }
+
+/** Enabled sources due at `now` (what `poll --once` sets out to poll). */
+export async function dueSourceIds(db: Db, now: Date): Promise<number[]> {
+  const rows = await db.query<{ id: number }>('SELECT id FROM sources WHERE enabled AND next_poll_at <= $1 ORDER BY id', [now]);
+  return rows.map((r) => Number(r.id));
+}
+
+/** How many of these sources are claimed by a poll that has not been recorded yet. */
+export async function claimedCount(db: Db, ids: number[], now: Date): Promise<number> {
+  const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sources WHERE id = ANY($1::bigint[]) AND claimed_until > $2', [ids, now]);
+  return Number(r?.n ?? 0);
+}

@@ -27,7 +27,7 @@ for (const b of backends()) {
       for (let i = 0; i < 3; i++) ids.push((await addSource(t.db, { url: `http://one.example/${i}`, name: `one ${i}` })).source.id);
       ids.push((await addSource(t.db, { url: 'http://two.example/f', name: 'two' })).source.id);
       await t.db.query('UPDATE sources SET next_poll_at = $1', [rt.now()]);
-      const first = await schedulePolls(rt);
+      const first = (await schedulePolls(rt)).map((j) => j.sourceId);
       expect(first).toHaveLength(3);
       expect(first).toContain(ids[3]);
       expect(await schedulePolls(rt)).toEqual([]);

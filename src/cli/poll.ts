@@ -1,0 +1,108 @@
+// `pressdesk poll --once [--all]`: poll the due (or all) sources through the SAME queues and workers as
+// `start`, wait until every poll and the process-item jobs it spawned have settled, print one line per
+// source, exit 0 even when sources failed (their failures are recorded on them). With `start` running its
+// workers take the jobs; without, this process runs poll-source and process-item workers itself.
+import type { Command } from 'commander';
+import { type QueueName, startWorker, type WorkerHandle } from '../adapters/queues.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { claimedCount, dueSourceIds, makeDue, recentFetches } from '../storage/polls.ts';
+import { getSource } from '../storage/sources.ts';
+import { processorsFor } from '../../workers/index.ts';
+import type { PollSummary } from '../../workers/poll-source.ts';
+import { schedulePolls } from '../../workers/schedule-polls.ts';
+import { config, fail, say } from './context.ts';
+
+const TICK_MS = 100;
+const GIVE_UP_MS = 15 * 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs in-process workers for the ingest queues nobody else is serving. */
+async function ensureWorkers(rt: Runtime): Promise<WorkerHandle[]> {
+  const processors = processorsFor(rt);
+  const handles: WorkerHandle[] = [];
+  for (const q of ['poll-source', 'process-item'] as QueueName[]) {
+    if ((await rt.queues.get(q).getWorkersCount()) > 0) continue;
+    handles.push(startWorker(q, processors[q] as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: rt.config.workerConcurrency }));
+  }
+  return handles;
+}
+
+/** Polls and waits; returns the source ids it set out to poll. */
+export async function pollOnce(rt: Runtime, opts: { all?: boolean; perHost?: number }): Promise<{ ids: number[]; ranWorkers: boolean }> {
+  const start = rt.now();
+  const ids = opts.all ? await makeDue(rt.db, start) : await dueSourceIds(rt.db, start);
+  if (!ids.length) return { ids, ranWorkers: false };
+  const handles = await ensureWorkers(rt);
+  const pending = new Map<string, QueueName>();
+  const watch = async () => {
+    for (const [jobId, q] of [...pending]) {
+      const state = await rt.queues.get(q).getJobState(jobId);
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+      pending.delete(jobId);
+      if (q === 'poll-source' && state === 'completed') {
+        const job = await rt.queues.get('poll-source').getJob(jobId);
+        for (const itemId of (job?.returnvalue as PollSummary | undefined)?.queued ?? []) pending.set(`item-${itemId}`, 'process-item');
+      }
+    }
+  };
+  try {
+    const giveUp = Date.now() + GIVE_UP_MS;
+    for (;;) {
+      const queued = await schedulePolls(rt, { perHost: opts.perHost });
+      for (const j of queued) pending.set(j.jobId, 'poll-source');
+      await watch();
+      // Done when nothing of ours is pending and none of the sources is being polled elsewhere (by `start`).
+      if (!pending.size && !queued.length && (await claimedCount(rt.db, ids, rt.now())) === 0) break;
+      if (Date.now() > giveUp) {
+        say(`poll: gave up waiting after ${GIVE_UP_MS / 60_000} min with ${pending.size} jobs unsettled; they finish in the background`);
+        break;
+      }
+      await sleep(TICK_MS);
+    }
+  } finally {
+    await Promise.all(handles.map((h) => h.stop(5_000)));
+  }
+  return { ids, ranWorkers: handles.length > 0 };
+}
+
+/** One line per source from what the database recorded since `since`: the database is the truth. */
+export async function summaryLines(rt: Pick<Runtime, 'db'>, ids: number[], since: Date): Promise<string[]> {
+  const lines: string[] = [];
+  for (const id of ids) {
+    const s = await getSource(rt.db, id);
+    const [f] = await recentFetches(rt.db, id, 1);
+    const name = s?.name ?? `source ${id}`;
+    if (!f || f.at < since) lines.push(`${name}: not polled (claimed by another process, or skipped)`);
+    else if (f.result === 'error') lines.push(`${name}: FAILED ${f.error}`);
+    else {
+      const what = f.result === 'ok' ? `${f.newItems} new item${f.newItems === 1 ? '' : 's'}` : f.result === 'not_modified' ? 'not modified (304)' : 'unchanged';
+      lines.push(`${name}: ${what} in ${f.ms} ms`);
+    }
+  }
+  return lines;
+}
+
+export function register(program: Command) {
+  program
+    .command('poll')
+    .description('poll sources now through the queues and workers, wait for the results, print one line per source')
+    .requiredOption('--once', 'poll once and exit (required: continuous polling is `pressdesk start`)')
+    .option('--all', 'every enabled source, not only the due ones')
+    .action(async (o: { once: boolean; all?: boolean }) => {
+      if (!o.once) fail('poll: give --once; continuous polling is what `pressdesk start` does');
+      const rt = await openRuntime(config(), { allowRemote: true, mayStartRedis: true });
+      try {
+        for (const w of rt.warnings) say(w);
+        const since = rt.now();
+        const { ids, ranWorkers } = await pollOnce(rt, { all: o.all });
+        if (!ids.length) {
+          say('poll: no source is due; use --all to poll every enabled source now');
+          return;
+        }
+        for (const l of await summaryLines(rt, ids, since)) process.stdout.write(`${l}\n`);
+        say(`poll: ${ids.length} source${ids.length === 1 ? '' : 's'} polled${ranWorkers ? ' by workers in this process' : ' by the running workers'}`);
+      } finally {
+        await rt.close();
+      }
+    });
+}

@@ -1,0 +1,146 @@
+// `pressdesk sources add|list|import|export|enable|disable`: managing what pressdesk polls.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { checkUrl } from '../adapters/ssrf.ts';
+import { exportOpml, importOpml, type SourceSpec, sourceSpec } from '../pipeline/opml.ts';
+import type { Db } from '../storage/db.ts';
+import { addSource, listSources, type Source, setSourceEnabled } from '../storage/sources.ts';
+import { config, fail, say, withStorage } from './context.ts';
+
+/** "10m", "2h", "90s", "1d" or bare seconds -> seconds. */
+export function parseEvery(s: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(s);
+  const n = m ? Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86_400 }[m[2]!.toLowerCase() || 's'] ?? 1) : Number.NaN;
+  if (!(n >= 30)) fail(`sources: --every "${s}" is not an interval of at least 30 s; give minutes like 10m or hours like 2h`);
+  return Math.round(n);
+}
+
+function checked(spec: SourceSpec | { problem: string }): SourceSpec {
+  if ('problem' in spec) fail(`sources: ${spec.problem}`);
+  const c = checkUrl(spec.url, { allowPrivate: config().fetchAllowPrivate });
+  if (!c.ok) fail(`sources: pressdesk will not fetch ${spec.url} (${c.reason}); give a public http(s) URL`);
+  return spec;
+}
+
+async function addAll(db: Db, specs: SourceSpec[]) {
+  let added = 0;
+  for (const s of specs) if ((await addSource(db, s)).created) added++;
+  return { added, existing: specs.length - added };
+}
+
+/** A shipped pack: src/packs/sources/NAME.json. */
+export function readPack(name: string): SourceSpec[] {
+  if (!/^[\w-]+$/.test(name)) fail(`sources: pack names are letters, digits, - and _ (like uk-justice), not "${name}"`);
+  let raw: { sources?: Record<string, unknown>[] };
+  try {
+    raw = JSON.parse(readFileSync(new URL(`../packs/sources/${name}.json`, import.meta.url), 'utf8'));
+  } catch {
+    fail(`sources: there is no source pack "${name}"; the shipped pack is uk-justice`);
+  }
+  return (raw.sources ?? []).map((s) => checked(sourceSpec(s)));
+}
+
+const when = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
+
+function line(s: Source) {
+  const state = !s.enabled ? 'disabled' : s.consecutiveFailures ? `failing x${s.consecutiveFailures}` : s.lastSuccessAt ? 'ok' : 'new';
+  const err = s.lastError ? `  (${s.lastError})` : '';
+  return `${String(s.id).padStart(4)}  ${state.padEnd(12)} ${s.name}  ${s.url}  last ok ${when(s.lastSuccessAt)}  next ${when(s.nextPollAt)}${err}`;
+}
+
+export function register(program: Command) {
+  const sources = program.command('sources').description('the feeds and pages pressdesk polls');
+
+  sources
+    .command('add <url>')
+    .description('add a feed (or, with --kind html and --selectors, a page without a feed)')
+    .option('--name <name>', 'what people call it (default: the host)')
+    .option('--kind <kind>', 'feed or html', 'feed')
+    .option('--every <interval>', 'poll at most this often, e.g. 10m (default 5m; slower when nothing changes)')
+    .option('--selectors <json>', 'html sources: {"item": "...", "link": "...", "title": "...", "date": "..."}')
+    .option('--topics <list>', 'comma-separated topic hints')
+    .action(async (url: string, o: { name?: string; kind: string; every?: string; selectors?: string; topics?: string }) => {
+      let selectors: unknown;
+      try {
+        selectors = o.selectors ? JSON.parse(o.selectors) : undefined;
+      } catch {
+        fail('sources: --selectors is not JSON; give an object like {"item": ".news li", "link": "a"}');
+      }
+      const min = o.every ? parseEvery(o.every) : undefined;
+      const spec = checked(
+        sourceSpec({ url, name: o.name, kind: o.kind, selectors, minIntervalS: min, maxIntervalS: min ? Math.max(min, 21_600) : undefined, topics: o.topics?.split(',').map((t) => t.trim()) }),
+      );
+      await withStorage(async ({ db }) => {
+        const r = await addSource(db, spec);
+        process.stdout.write(`${r.created ? 'added' : 'already there'}: ${r.source.id} ${r.source.name} ${r.source.url}\n`);
+      });
+    });
+
+  sources
+    .command('list')
+    .description('every source with its health')
+    .option('--json', 'one JSON object per line')
+    .action(async (o: { json?: boolean }) => {
+      await withStorage(async ({ db }) => {
+        const all = await listSources(db);
+        for (const s of all) {
+          process.stdout.write(`${o.json ? JSON.stringify({ ...s, websubSecret: undefined }) /* the secret never leaves the database */ : line(s)}\n`);
+        }
+        if (!o.json && !all.length) say('sources: none yet — add one with `pressdesk sources add URL` or `pressdesk sources import --pack uk-justice`');
+      });
+    });
+
+  sources
+    .command('import [file]')
+    .description('add the sources of an OPML file, or of a shipped pack with --pack')
+    .option('--pack <name>', 'a shipped source pack (uk-justice)')
+    .action(async (file: string | undefined, o: { pack?: string }) => {
+      if (!file === !o.pack) fail('sources: give either an OPML file or --pack NAME (e.g. --pack uk-justice)');
+      let specs: SourceSpec[];
+      if (o.pack) specs = readPack(o.pack);
+      else {
+        let text: string;
+        try {
+          text = readFileSync(file!, 'utf8');
+        } catch (err) {
+          fail(`sources: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        }
+        let r: ReturnType<typeof importOpml>;
+        try {
+          r = importOpml(text);
+        } catch (err) {
+          fail((err as Error).message);
+        }
+        for (const p of r.problems) say(`sources: skipped ${p}`);
+        specs = r.sources.map((s) => checked(s));
+      }
+      await withStorage(async ({ db }) => {
+        const { added, existing } = await addAll(db, specs);
+        process.stdout.write(`imported ${added} new source${added === 1 ? '' : 's'}, ${existing} already there\n`);
+      });
+    });
+
+  sources
+    .command('export')
+    .description('every source as OPML on stdout')
+    .action(async () => {
+      await withStorage(async ({ db }) => {
+        const all = await listSources(db);
+        process.stdout.write(exportOpml(all, { title: 'pressdesk sources', now: new Date() }));
+      });
+    });
+
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    sources
+      .command(`${verb} <id>`)
+      .description(enabled ? 'poll a source again (due at once, failures forgotten)' : 'stop polling a source (its items stay)')
+      .action(async (id: string) => {
+        if (!/^\d+$/.test(id)) fail(`sources: "${id}" is not a source id; see \`pressdesk sources list\``);
+        await withStorage(async ({ db }) => {
+          const s = await setSourceEnabled(db, Number(id), enabled, new Date());
+          if (!s) fail(`sources: there is no source ${id}; see \`pressdesk sources list\``);
+          process.stdout.write(`${enabled ? 'enabled' : 'disabled'}: ${s.id} ${s.name}\n`);
+        });
+      });
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const prefixes: string[] = [];
+const env = () => {
+  const prefix = uniquePrefix();
+  prefixes.push(prefix);
+  return { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-sources-')), QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
+};
+afterAll(async () => {
+  for (const p of prefixes) await dropPrefix(p);
+});
+
+describe('pressdesk sources', () => {
+  it('adds, lists, imports the shipped pack, exports OPML that re-imports, and disables', () => {
+    const e = env();
+    const added = runCli(['sources', 'add', 'https://www.gov.uk/government/organisations/ministry-of-justice.atom', '--name', 'MoJ', '--every', '10m'], e);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toMatch(/^added: 1 MoJ https:\/\/www\.gov\.uk\//);
+
+    const pack = runCli(['sources', 'import', '--pack', 'uk-justice'], e);
+    expect(pack.code).toBe(0);
+    // The MoJ feed was already there.
+    expect(pack.stdout.trim()).toBe('imported 21 new sources, 1 already there');
+
+    const list = runCli(['sources', 'list', '--json'], e);
+    const rows = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(22);
+    expect(rows.find((r) => r.name === 'MoJ')).toMatchObject({ minIntervalS: 600, enabled: true, kind: 'feed' });
+    expect(rows.find((r) => r.name === 'Napo news')).toMatchObject({ kind: 'html' });
+    expect(rows.every((r) => !('websubSecret' in r))).toBe(true);
+
+    expect(runCli(['sources', 'disable', '1'], e).stdout.trim()).toBe('disabled: 1 MoJ');
+
+    const opml = runCli(['sources', 'export'], e);
+    expect(opml.stdout).toContain('<opml version="2.0">');
+    const file = join(e.PRESSDESK_DATA_DIR, 'export.opml');
+    writeFileSync(file, opml.stdout);
+    const fresh = env();
+    expect(runCli(['sources', 'import', file], fresh).stdout.trim()).toBe('imported 22 new sources, 0 already there');
+    const again = runCli(['sources', 'list', '--json'], fresh).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(again.find((r) => r.name === 'MoJ')).toMatchObject({ enabled: false, minIntervalS: 600 });
+    expect(again.find((r) => r.name === 'Napo news')?.selectors).toEqual(rows.find((r) => r.name === 'Napo news')?.selectors);
+  }, 300_000);
+
+  it.each([
+    [['sources', 'add', 'not a url'], /^sources: "not a url" is not a URL$/],
+    [['sources', 'add', 'http://169.254.169.254/latest/meta-data/'], /^sources: pressdesk will not fetch http:\/\/169\.254\.169\.254\/latest\/meta-data\/ \(.*\); give a public http\(s\) URL$/],
+    [['sources', 'add', 'https://example.org/feed', '--every', '5s'], /^sources: --every "5s" is not an interval of at least 30 s/],
+    [['sources', 'add', 'https://example.org/news', '--kind', 'html'], /an html source needs selectors/],
+    [['sources', 'import', '--pack', 'nope'], /^sources: there is no source pack "nope"/],
+    [['sources', 'enable', '99'], /^sources: there is no source 99/],
+  ])('refuses %j with one clear line', (args, line) => {
+    const r = runCli(args, env());
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(line);
+  });
+});
