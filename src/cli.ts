@@ -12,6 +12,7 @@ import { register as sources } from './cli/sources.ts';
 import { register as stories } from './cli/stories.ts';
 import { register as system } from './cli/system.ts';
 import { register as tag } from './cli/tag.ts';
+import { register as users } from './cli/users.ts';
 // command modules: one import and one entry in MODULES per group (keep this list sorted)
 
 const MODULES: ((p: Command) => void)[] = [
@@ -23,6 +24,7 @@ const MODULES: ((p: Command) => void)[] = [
   stories,
   system,
   tag,
+  users,
 ];
 
 export function buildProgram(): Command {
