@@ -274,11 +274,14 @@ export interface EditorAction {
  * An editor moves an item out of its story into a story of its own. Kept: the clusterer never puts the item
  * back, nor merges the two stories; an editor's merge can still join them.
  */
-export async function splitItem(db: Db, itemId: number, act: EditorAction): Promise<number> {
+export async function splitItem(db: Db, itemId: number, act: EditorAction, fromStory?: number): Promise<number> {
   return db.tx(async (t) => {
     const item = await loadItem(t, itemId, true);
     if (!item) throw new Error(`stories: item ${itemId} does not exist; check the id on the story page`);
     if (item.story_id === null) throw new Error(`stories: item ${itemId} is in no story yet; wait for clustering`);
+    if (fromStory !== undefined && item.story_id !== fromStory) {
+      throw new Error(`stories: item ${itemId} is no longer in story ${fromStory} (now ${item.story_id}); reload the page`);
+    }
     const from = item.story_id;
     await lockStories(t, [from]);
     const [{ n }] = (await t.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE story_id = $1', [from])) as [{ n: number }];

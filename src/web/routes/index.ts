@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
 import { queueRoutes } from './queues.ts';
+import { storyRoutes } from './stories.ts';
 import { systemRoutes } from './system.ts';
 import { userRoutes } from './users.ts';
 
@@ -12,4 +13,5 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await authRoutes(app, deps);
   await userRoutes(app, deps);
   await queueRoutes(app, deps);
+  await storyRoutes(app, deps);
 }

@@ -1,0 +1,205 @@
+// The archive and story pages: search (rule language, topic/source/date filters, paging, CSV), one story with
+// its coverage by source and highlighted rule matches, feedback forms, and editors' split / merge / headline.
+// Everything from feeds reaches templates as plain text ({{x}} escapes it); highlights are segments, not HTML.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { storiesCsv } from '../../cli/stories.ts';
+import { SearchQueryError, searchQuery } from '../../pipeline/searchquery.ts';
+import { stripHtml } from '../../rules/text.ts';
+import { type CoverageItem, type SearchFilters, searchStories, storyCoverage } from '../../storage/search.ts';
+import { mergeStories, setHeadline, splitItem, storyState } from '../../storage/stories.ts';
+import { sendError } from '../errors.ts';
+import { field } from '../form.ts';
+import { flash, paginate, sendPage } from '../page.ts';
+import { ANY_ROLE, allows } from '../roles.ts';
+import type { WebDeps } from '../server.ts';
+
+const anyone = { config: { auth: ANY_ROLE } };
+const editor = { config: { auth: 'editor' as const } };
+const PER_PAGE = 20;
+const SINCE: Record<string, { days: number; label: string }> = {
+  '1d': { days: 1, label: 'last 24 hours' },
+  '7d': { days: 7, label: 'last 7 days' },
+  '30d': { days: 30, label: 'last 30 days' },
+  '365d': { days: 365, label: 'last year' },
+};
+
+type SQ = { Querystring: { q?: string; topic?: string; source?: string; since?: string; page?: string } };
+type P = { Params: { id: string } };
+
+interface Segment {
+  text: string;
+  mark: boolean;
+}
+
+/** Text cut into plain and highlighted runs around the rule's term hits; at most `max` characters, starting
+ *  a little before the first hit when it lies further in. */
+export function highlight(text: string, ranges: { start: number; end: number }[], max = 500): Segment[] {
+  const sorted = ranges.filter((r) => r.end > r.start && r.start >= 0 && r.end <= text.length).sort((a, b) => a.start - b.start);
+  const from = sorted[0] && sorted[0].start > max - 100 ? Math.max(0, sorted[0].start - 100) : 0;
+  const to = Math.min(text.length, from + max);
+  const out: Segment[] = [];
+  let at = from;
+  for (const r of sorted) {
+    if (r.start < at || r.end > to) continue;
+    if (r.start > at) out.push({ text: text.slice(at, r.start), mark: false });
+    out.push({ text: text.slice(r.start, r.end), mark: true });
+    at = r.end;
+  }
+  if (at < to) out.push({ text: text.slice(at, to), mark: false });
+  if (from > 0) out.unshift({ text: '…', mark: false });
+  if (to < text.length) out.push({ text: '…', mark: false });
+  return out;
+}
+
+interface Hit {
+  field: string;
+  start: number;
+  end: number;
+}
+
+const hitsOf = (item: CoverageItem, f: string): Hit[] =>
+  item.topics.flatMap((t) => (Array.isArray(t.matches) ? (t.matches as Hit[]) : [])).filter((h) => h && h.field === f);
+
+/** Only web links become hrefs: a feed can put javascript: in a link. */
+const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
+
+function filtersFrom(q: SQ['Querystring'], now: Date): { filters: SearchFilters; notes: string[]; error?: string } {
+  const since = SINCE[q.since ?? ''];
+  const filters: SearchFilters = {
+    topic: q.topic?.trim() || undefined,
+    source: q.source?.trim() || undefined,
+    since: since ? new Date(now.getTime() - since.days * 86_400_000) : undefined,
+  };
+  if (!q.q?.trim()) return { filters, notes: [] };
+  try {
+    const s = searchQuery(q.q);
+    return { filters: { ...filters, tsquery: s.tsquery }, notes: s.notes };
+  } catch (err) {
+    if (err instanceof SearchQueryError) return { filters, notes: [], error: `${err.message} (at character ${err.offset + 1})` };
+    throw err;
+  }
+}
+
+export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
+  const { db } = deps;
+  const now = () => app.pd.now();
+
+  app.get<SQ>('/stories', anyone, async (req, reply) => {
+    const q = req.query;
+    const { filters, notes, error } = filtersFrom(q, now());
+    const params = new URLSearchParams(Object.entries({ q: q.q, topic: q.topic, source: q.source, since: q.since }).filter((e): e is [string, string] => Boolean(e[1])));
+    const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    const res = error ? { total: 0, hits: [] } : await searchStories(db, filters, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+    const pager = paginate(res.total, page, PER_PAGE, (p) => `/stories?${new URLSearchParams([...params, ['page', String(p)]])}`);
+    const stories = res.hits.map((h) => ({ ...h, href: h.storyId === null ? safeUrl(h.headlineUrl) : `/stories/${h.storyId}`, more: h.matched - h.items.length }));
+    return sendPage(req, reply, 'stories', {
+      title: 'Stories',
+      form: { q: q.q ?? '', topic: q.topic ?? '', source: q.source ?? '' },
+      sinceOptions: [{ value: '', label: 'any time', selected: !SINCE[q.since ?? ''] }, ...Object.entries(SINCE).map(([value, s]) => ({ value, label: s.label, selected: q.since === value }))],
+      stories,
+      notes,
+      error,
+      pager,
+      searched: Boolean(q.q?.trim() || q.topic || q.source || SINCE[q.since ?? '']),
+      csvHref: `/stories.csv?${params}`,
+    });
+  });
+
+  app.get<SQ>('/stories.csv', anyone, async (req, reply) => {
+    const { filters, error } = filtersFrom(req.query, now());
+    if (error) return sendError(req, reply, 400, error);
+    const res = await searchStories(db, filters, { limit: 1000, itemsPerStory: 1000 });
+    const stamp = now().toISOString().slice(0, 10);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="pressdesk-stories-${stamp}.csv"`)
+      .send(`\ufeff${storiesCsv(res.hits)}`); // the BOM makes Excel read UTF-8
+  });
+
+  /** The live story named in the URL; a merged one redirects to where it went; else a 404 already sent. */
+  const target = async (req: FastifyRequest<P>, reply: FastifyReply) => {
+    const id = Number(req.params.id);
+    const state = Number.isSafeInteger(id) && id > 0 ? await storyState(db, id) : undefined;
+    if (!state) await sendError(req, reply, 404, `stories: no story ${req.params.id}; search the archive on the stories page`);
+    return state;
+  };
+
+  app.get<P>('/stories/:id', anyone, async (req, reply) => {
+    const state = await target(req, reply);
+    if (!state) return reply;
+    if (String(state.id) !== req.params.id) return reply.redirect(`/stories/${state.id}`, 301);
+    const { items, decisions } = await storyCoverage(db, state.id);
+    const canEdit = allows(req.user!.roles, 'editor');
+    const bySource = new Map<string, number>();
+    for (const i of items) bySource.set(i.source, (bySource.get(i.source) ?? 0) + 1);
+    const view = items.map((i) => {
+      const summary = stripHtml(i.summaryHtml ?? '');
+      const useBody = !summary && Boolean(i.bodyText);
+      return {
+        id: i.id,
+        time: i.time,
+        source: i.source,
+        url: safeUrl(i.url),
+        title: highlight(stripHtml(i.title), hitsOf(i, 'title'), 1000),
+        text: useBody ? highlight(i.bodyText!, hitsOf(i, 'body')) : highlight(summary, hitsOf(i, 'summary')),
+        topics: i.topics.map((t) => t.topic),
+        isHeadline: i.id === state.headlineItemId,
+        canSplit: canEdit && items.length > 1,
+      };
+    });
+    return sendPage(req, reply, 'story', {
+      title: state.headline ?? `Story ${state.id}`,
+      story: state,
+      items: view,
+      sources: [...bySource].map(([name, count]) => ({ name, count })),
+      decisions,
+      canEdit,
+      back: `/stories/${state.id}`,
+    });
+  });
+
+  const act = (req: FastifyRequest) => ({ actor: req.user!.email, userId: req.user!.id, now: now(), note: field(req.body, 'note') || undefined });
+  const num = (req: FastifyRequest, name: string) => {
+    const n = Number(field(req.body, name));
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
+  /** Storage refusals ("stories: …") become a flash on the story page; anything else is a real error. */
+  const attempt = async (req: FastifyRequest, fn: () => Promise<string>) => {
+    try {
+      flash(req, 'ok', await fn());
+    } catch (err) {
+      const m = (err as Error).message;
+      if (!m.startsWith('stories: ')) throw err;
+      flash(req, 'error', m.replace(/^stories: /, ''));
+    }
+  };
+
+  app.post<P>('/stories/:id/split', editor, async (req, reply) => {
+    const state = await target(req, reply);
+    if (!state) return reply;
+    const item = num(req, 'item');
+    if (!item) flash(req, 'error', 'Pick an item to move out of the story.');
+    else await attempt(req, async () => `Item moved out into story ${await splitItem(db, item, act(req), state.id)}. It will not be put back automatically.`);
+    return reply.redirect(`/stories/${state.id}`, 303);
+  });
+
+  app.post<P>('/stories/:id/merge', editor, async (req, reply) => {
+    const state = await target(req, reply);
+    if (!state) return reply;
+    const other = num(req, 'other');
+    if (!other) flash(req, 'error', 'Give the number of the story to merge into this one.');
+    else await attempt(req, async () => `Story ${other} merged into this one.`.replace('this one', `story ${await mergeStories(db, state.id, other, act(req))}`));
+    return reply.redirect(`/stories/${state.id}`, 303);
+  });
+
+  app.post<P>('/stories/:id/headline', editor, async (req, reply) => {
+    const state = await target(req, reply);
+    if (!state) return reply;
+    const item = num(req, 'item') ?? null;
+    await attempt(req, async () => {
+      await setHeadline(db, state.id, item, act(req));
+      return item === null ? 'The headline follows the source priority again.' : 'Headline changed.';
+    });
+    return reply.redirect(`/stories/${state.id}`, 303);
+  });
+}
