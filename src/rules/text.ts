@@ -99,6 +99,12 @@ for (let c = 0; c < 128; c++) ASCII_WORD[c] = /[A-Za-z0-9]/.test(String.fromChar
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const isWord = (c: number, s: string, i: number) => (c < 128 ? ASCII_WORD[c] === 1 : WORD.test(s[i]!));
 
+/** Whether the character at i is part of a word (for tokenisers that inline the loop of eachToken). */
+export function isWordChar(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c < 128 ? ASCII_WORD[c] === 1 : WORD.test(s[i]!);
+}
+
 /** Calls fn(start, end) for each word of the text, in order. Apostrophes and hyphens split words. */
 export function eachToken(text: string, fn: (start: number, end: number) => void): void {
   const n = text.length;
