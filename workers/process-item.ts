@@ -11,9 +11,8 @@ import { extract } from '../src/pipeline/extract.ts';
 import { normalizeUrl } from '../src/pipeline/normalize.ts';
 import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { tag } from '../src/pipeline/tag.ts';
-import { type Matcher, compileRules } from '../src/rules/compile.ts';
-import { shippedRulePack } from '../src/rules/pack.ts';
-import { loadRuleSet } from '../src/rules/ruleset.ts';
+import { activeMatcher as activeRulesMatcher } from '../src/rules/active.ts';
+import type { Matcher } from '../src/rules/compile.ts';
 import { getItem, type Item, saveExtraction, saveTopicsMany } from '../src/storage/items.ts';
 import { getSource } from '../src/storage/sources.ts';
 import type { Runtime } from '../src/runtime.ts';
@@ -29,17 +28,10 @@ export const SHORT_TEXT_CHARS = 400;
 const PAGE_TIMEOUT_MS = 15_000;
 const PAGE_MAX_BYTES = 5 * 1024 * 1024;
 
-let matcher: Matcher | undefined;
-
-/** THE place that decides which rules tag items. Today: the shipped pack, compiled once per process.
- *  The rules-store engineer swaps in the database's active rule set here (and nowhere else). */
-export function activeMatcher(_rt: IngestRuntime): Matcher {
-  if (!matcher) {
-    const { ruleSet, problems } = loadRuleSet(shippedRulePack(), 'uk-justice.yaml');
-    if (problems.length) throw new Error(`process-item: the shipped rule pack has problems (${problems.length}) — run the rules tests`);
-    matcher = compileRules(ruleSet);
-  }
-  return matcher;
+/** THE place that decides which rules tag items: the database's active rule version, or the shipped pack
+ *  when none was saved (cached per version; see src/rules/active.ts). */
+export function activeMatcher(rt: IngestRuntime): Promise<Matcher> {
+  return activeRulesMatcher(rt);
 }
 
 export interface TaggedItem {
@@ -57,7 +49,7 @@ type Taggable = Pick<Item, 'id' | 'title' | 'summaryHtml' | 'bodyText' | 'url' |
 
 /** Tags items with the active rules and stores their topics in one batch, then calls the hook. */
 export async function tagItems(rt: IngestRuntime, items: Taggable[], sourceName: string): Promise<TaggedItem[]> {
-  const m = activeMatcher(rt);
+  const m = await activeMatcher(rt);
   const results = items.map((it) => {
     const r = tag(m, {
       id: String(it.id),
