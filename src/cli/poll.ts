@@ -60,7 +60,13 @@ export async function pollOnce(rt: Runtime, opts: { all?: boolean; perHost?: num
       await sleep(TICK_MS);
     }
   } finally {
-    await Promise.all(handles.map((h) => h.stop(5_000)));
+    await Promise.all(
+      handles.map(async (h) => {
+        // startWorker hands BullMQ a duplicated connection, which BullMQ treats as shared and leaves open.
+        await h.stop(5_000);
+        (h.worker.opts.connection as { disconnect?: () => void }).disconnect?.();
+      }),
+    );
   }
   return { ids, ranWorkers: handles.length > 0 };
 }
@@ -72,11 +78,16 @@ export async function summaryLines(rt: Pick<Runtime, 'db'>, ids: number[], since
     const s = await getSource(rt.db, id);
     const [f] = await recentFetches(rt.db, id, 1);
     const name = s?.name ?? `source ${id}`;
-    if (!f || f.at < since) lines.push(`${name}: not polled (claimed by another process, or skipped)`);
-    else if (f.result === 'error') lines.push(`${name}: FAILED ${f.error}`);
+    if (!f) {
+      lines.push(`${name}: not polled (disabled, or claimed by another process that has not finished)`);
+      continue;
+    }
+    // Polled by another process (a running `start`) just before this run could claim it: still the latest word.
+    const when = f.at < since ? ` (polled at ${f.at.toISOString()}, just before this run)` : '';
+    if (f.result === 'error') lines.push(`${name}: FAILED ${f.error}${when}`);
     else {
       const what = f.result === 'ok' ? `${f.newItems} new item${f.newItems === 1 ? '' : 's'}` : f.result === 'not_modified' ? 'not modified (304)' : 'unchanged';
-      lines.push(`${name}: ${what} in ${f.ms} ms`);
+      lines.push(`${name}: ${what} in ${f.ms} ms${when}`);
     }
   }
   return lines;

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOpml } from '../../src/pipeline/opml.ts';
+import { spawn } from 'node:child_process';
+import { BIN, childEnv, runCli, startCli } from '../helpers/cli.ts';
+import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { rss } from '../workers/ingest-helpers.ts';
+
+const prefixes: string[] = [];
+let srv: LoopbackServer;
+const para = '<p>Probation officers in the region carry caseloads far above the recommended level, the inspectorate found, and some people on licence had no named officer for weeks.</p>';
+
+beforeAll(async () => {
+  srv = await startLoopbackServer({
+    '/good.xml': { body: '', etag: '"g1"' },
+    '/gone.xml': { status: 404, body: 'no' },
+    '/page': { body: `<html><head><title>Caseloads</title></head><body><article><h1>Caseloads</h1>${para.repeat(4)}</article></body></html>` },
+  });
+  srv.route('/good.xml', { body: rss([{ id: 'g1', link: srv.url('/page') }, { id: 'g2', description: para.repeat(3) }]), etag: '"g1"' });
+});
+afterAll(async () => {
+  await srv?.close();
+  for (const p of prefixes) await dropPrefix(p);
+});
+
+/** runCli without blocking this process: the loopback feed server lives here and must keep answering. */
+function runCliAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function setup() {
+  const prefix = uniquePrefix();
+  prefixes.push(prefix);
+  const env = { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-poll-')), QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl(), FETCH_ALLOW_PRIVATE: 'true', PORT: '0' };
+  const file = join(env.PRESSDESK_DATA_DIR, 'sources.opml');
+  writeFileSync(
+    file,
+    exportOpml(
+      [
+        { url: srv.url('/good.xml'), name: 'Good feed' },
+        { url: srv.url('/gone.xml'), name: 'Gone feed' },
+      ],
+      { title: 't', now: new Date() },
+    ),
+  );
+  expect(runCli(['sources', 'import', file], env).stdout.trim()).toBe('imported 2 new sources, 0 already there');
+  return env;
+}
+
+describe('pressdesk poll --once', () => {
+  it('polls due sources in-process, waits for the page extraction, reports failures and exits 0', async () => {
+    const env = setup();
+    const first = await runCliAsync(['poll', '--once'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Good feed: 2 new items in \d+ ms$/m);
+    expect(first.stdout).toMatch(/^Gone feed: FAILED poll: HTTP 404: the feed is not there any more/m);
+    expect(first.stderr).toMatch(/poll: 2 sources polled by workers in this process/);
+    // The teaser's page was fetched before poll returned.
+    expect(srv.hits('/page').length).toBeGreaterThanOrEqual(1);
+
+    const none = await runCliAsync(['poll', '--once'], env);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toMatch(/poll: no source is due; use --all/);
+
+    const all = await runCliAsync(['poll', '--once', '--all'], env);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^Good feed: not modified \(304\) in \d+ ms$/m);
+  }, 300_000);
+
+  it('leaves the jobs to a running `pressdesk start` and still waits for them', async () => {
+    const env = setup();
+    const app = await startCli(['start'], env);
+    try {
+      const r = await runCliAsync(['poll', '--once', '--all'], env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Good feed: (2 new items|not modified \(304\)|unchanged) in \d+ ms/m);
+      expect(r.stdout).toMatch(/^Gone feed: FAILED poll: HTTP 404/m);
+      expect(r.stderr).toMatch(/polled by the running workers/);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    expect(await app.exited).toBe(0);
+  }, 300_000);
+});
