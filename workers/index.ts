@@ -5,6 +5,7 @@ import type { Runtime } from '../src/runtime.ts';
 import { maintenance } from './maintenance.ts';
 import { pollSourceJob } from './poll-source.ts';
 import { processItem } from './process-item.ts';
+import { retagJob } from './retag.ts';
 import './schedule-polls.ts'; // registers the schedule-polls and websub-renew maintenance tasks
 
 export type Processors = { [Q in QueueName]?: Processor<Q> };
@@ -14,5 +15,6 @@ export function processorsFor(rt: Runtime): Processors {
     maintenance: maintenance(rt),
     'poll-source': pollSourceJob(rt),
     'process-item': processItem(rt),
+    retag: retagJob(rt),
   };
 }

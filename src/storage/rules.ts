@@ -219,3 +219,12 @@ export async function recordRetagProgress(db: Db, id: number, p: { done: number;
 export async function finishRetagRun(db: Db, id: number, r: { error?: string; now: Date }): Promise<void> {
   await db.query('UPDATE retag_runs SET status = $2, error = $3, finished_at = $4 WHERE id = $1', [id, r.error ? 'failed' : 'done', r.error ?? null, r.now]);
 }
+
+/** The stored topics of each item (sorted), for counting what a re-tag changed. */
+export async function storedTopics(db: Db, itemIds: number[]): Promise<Map<number, string[]>> {
+  const rows = await db.query<{ item_id: number; topics: string[] }>(
+    'SELECT item_id, array_agg(topic ORDER BY topic) AS topics FROM item_topics WHERE item_id = ANY($1::bigint[]) GROUP BY item_id',
+    [itemIds],
+  );
+  return new Map(rows.map((r) => [Number(r.item_id), r.topics]));
+}
