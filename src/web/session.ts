@@ -1,7 +1,7 @@
 // The session cookie: a random id, signed with the runtime secret, naming a row in the sessions table.
 // Loaded lazily and once per request, so public pages and static files cost no query unless they need the user.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type SessionTimes, createSession, deleteSession, findSession, touchSession } from '../storage/sessions.ts';
+import { type SessionTimes, createSession, deleteExpiredSessions, deleteSession, findSession, touchSession } from '../storage/sessions.ts';
 import type { User } from '../storage/users.ts';
 
 /** Idle for 12 hours = logged out; never longer than 7 days in all. */
@@ -78,6 +78,8 @@ export function loadSession(req: FastifyRequest, reply: FastifyReply): Promise<U
 export async function startSession(req: FastifyRequest, reply: FastifyReply, user: User): Promise<void> {
   const { db, now, secure } = req.server.pd;
   if (req.sessionId) await deleteSession(db, req.sessionId);
+  // Logins are rare enough to carry the clean-up of sessions that expired on their own.
+  await deleteExpiredSessions(db, now());
   const id = await createSession(db, { userId: user.id, now: now(), times: SESSION_TIMES, ip: req.ip, userAgent: req.headers['user-agent'] });
   reply.setCookie(sessionCookie(req), id, cookieOptions(secure, SESSION_TIMES.maxMs));
   req.user = user;
