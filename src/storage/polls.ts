@@ -200,3 +200,26 @@ export async function claimedCount(db: Db, ids: number[], now: Date): Promise<nu
   const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sources WHERE id = ANY($1::bigint[]) AND claimed_until > $2', [ids, now]);
   return Number(r?.n ?? 0);
 }
+
+/** Fetch results per source since `since`, for /metrics. */
+export async function fetchResultCounts(db: Db, since: Date): Promise<{ sourceId: number; name: string; result: string; n: number }[]> {
+  const rows = await db.query<{ id: number; name: string; result: string; n: number }>(
+    `SELECT s.id, s.name, f.result, count(*)::int AS n FROM fetch_log f JOIN sources s ON s.id = f.source_id
+     WHERE f.at > $1 GROUP BY s.id, s.name, f.result ORDER BY s.id, f.result`,
+    [since],
+  );
+  return rows.map((r) => ({ sourceId: Number(r.id), name: r.name, result: r.result, n: Number(r.n) }));
+}
+
+/** Sources by health state, for /metrics and the sources page header. */
+export async function sourceHealthCounts(db: Db, failingFor: Date): Promise<{ enabled: number; failing: number; failingLong: number; disabled: number }> {
+  const [r] = await db.query<Record<string, number>>(
+    `SELECT count(*) FILTER (WHERE enabled)::int AS enabled,
+            count(*) FILTER (WHERE enabled AND consecutive_failures > 0)::int AS failing,
+            count(*) FILTER (WHERE enabled AND failing_since <= $1)::int AS failing_long,
+            count(*) FILTER (WHERE NOT enabled)::int AS disabled
+     FROM sources`,
+    [failingFor],
+  );
+  return { enabled: Number(r?.enabled ?? 0), failing: Number(r?.failing ?? 0), failingLong: Number(r?.failing_long ?? 0), disabled: Number(r?.disabled ?? 0) };
+}
