@@ -4,9 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
 import { feedbackRoutes } from './feedback.ts';
-import { feedbackRoutes } from './feedback.ts';
 import { queueRoutes } from './queues.ts';
-import { ruleRoutes } from './rules.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
@@ -19,8 +17,6 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await userRoutes(app, deps);
   await queueRoutes(app, deps);
   await storyRoutes(app, deps);
-  await ruleRoutes(app, deps);
-  await feedbackRoutes(app, deps);
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
