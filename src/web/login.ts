@@ -13,7 +13,7 @@ export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perIp: 30 };
 export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'limited'; retryAfterMs: number };
 
 export async function checkLogin(db: Db, a: { email: string; password: string; ip: string; now: Date }): Promise<LoginResult> {
-  const email = normalizeEmail(a.email);
+  const email = normalizeEmail(a.email).slice(0, 320); // the key must stay small whatever is posted
   const pairKey = `${a.ip}|${email}`;
   const ipKey = a.ip;
   const since = new Date(a.now.getTime() - LOGIN_LIMITS.windowMs);
