@@ -8,6 +8,7 @@ import { register as cluster } from './cli/cluster.ts';
 import { register as parse } from './cli/parse.ts';
 import { register as poll } from './cli/poll.ts';
 import { register as rules } from './cli/rules.ts';
+import { register as rulesStore } from './cli/rules-store.ts';
 import { register as sources } from './cli/sources.ts';
 import { register as stories } from './cli/stories.ts';
 import { register as system } from './cli/system.ts';
@@ -20,6 +21,7 @@ const MODULES: ((p: Command) => void)[] = [
   parse,
   poll,
   rules,
+  rulesStore,
   sources,
   stories,
   system,

@@ -1,0 +1,182 @@
+// The storage-backed `rules` subcommands: import, export, versions, rollback, test, retag, status. They join
+// the group `rules check` made (src/cli/rules.ts). Versions saved here have no author (the command line).
+import { readFileSync } from 'node:fs';
+import type { Job } from 'bullmq';
+import type { Command } from 'commander';
+import type { JobData } from '../adapters/queues.ts';
+import { backtest } from '../pipeline/backtest.ts';
+import { activeRules } from '../rules/active.ts';
+import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
+import { parseQuery, RuleSyntaxError } from '../rules/query.ts';
+import { formatProblem, loadRuleSet } from '../rules/ruleset.ts';
+import { openRuntime } from '../runtime.ts';
+import { audit } from '../storage/audit.ts';
+import type { Db } from '../storage/db.ts';
+import { createRetagRun, getRuleVersion, itemTextBatch, latestRetagRun, listRuleVersions, type RetagRun, saveRuleVersion } from '../storage/rules.ts';
+import { requestRetag, retagJob } from '../../workers/retag.ts';
+import { config, fail, say, withStorage } from './context.ts';
+import { rulesCommand } from './rules.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const PACKS: Record<string, () => string> = { 'uk-justice': shippedRulePack };
+
+/** "30d", "12h", "2w" -> milliseconds; anything else is refused with an example. */
+export function parseSince(v: string): number {
+  const m = /^(\d+)\s*([hdw])$/.exec(v.trim());
+  if (!m) fail(`rules: --since "${v}" is not a period; write e.g. 12h, 30d or 2w`);
+  return Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'h' | 'd' | 'w'];
+}
+
+async function save(db: Db, yaml: string, file: string, message: string, copiedFrom?: number) {
+  const { ruleSet, problems } = loadRuleSet(yaml, file);
+  if (problems.length) {
+    for (const p of problems) out(formatProblem(p));
+    fail(`rules: ${problems.length} problem(s) in ${file}; nothing was saved — fix them (pressdesk rules check ${file}) and import again`);
+  }
+  const now = new Date();
+  const v = await db.tx(async (t) => {
+    const s = await saveRuleVersion(t, { yaml, ruleSet, authorId: null, message, copiedFrom: copiedFrom ?? null, now });
+    await audit(t, { userId: null, action: copiedFrom ? 'rule.rolled_back' : 'rule.published', objectType: 'rule_version', objectId: s.number, detail: { message, via: 'cli' }, at: now });
+    return s;
+  });
+  say(`rules: saved version ${v.number} (${ruleSet.topics.length} topics); tagging uses it from now on — run \`pressdesk rules retag\` to re-tag stored items`);
+}
+
+const runLine = (r: RetagRun) =>
+  `retag run ${r.id} (${r.version ? `version ${r.version}` : 'shipped pack'}): ${r.status}, ${r.progress}/${r.total} items, ${r.changed} changed${r.error ? ` — ${r.error}` : ''}`;
+
+export function register(program: Command): void {
+  // `rules export --version N`: without positional options the root's own --version would take it. Root
+  // options (--version, --help) still work before the subcommand, which is the only place they are used.
+  program.enablePositionalOptions();
+  const rules = rulesCommand(program);
+
+  rules
+    .command('import')
+    .argument('[file]', 'rules file (YAML)')
+    .option('--pack <name>', 'a shipped pack instead of a file: uk-justice')
+    .option('-m, --message <text>', 'what changed and why', 'imported')
+    .description('save a rules file (or a shipped pack) as the new active version; refuses with FILE:line:col problems')
+    .action(async (file: string | undefined, opts: { pack?: string; message: string }) => {
+      let yaml: string;
+      let name: string;
+      if (opts.pack) {
+        const pack = PACKS[opts.pack];
+        if (!pack) fail(`rules: no pack "${opts.pack}"; the shipped packs are: ${Object.keys(PACKS).join(', ')}`);
+        [yaml, name] = [pack(), SHIPPED_PACK_FILE];
+      } else if (file) {
+        try {
+          yaml = readFileSync(file, 'utf8');
+        } catch (err) {
+          fail(`rules: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path`);
+        }
+        name = file;
+      } else fail('rules: name a FILE or --pack uk-justice');
+      await withStorage((s) => save(s.db, yaml, name, opts.message));
+    });
+
+  rules
+    .command('export')
+    .option('--version <n>', 'a saved version instead of the active rules')
+    .description('print the active rules (or version N) as YAML')
+    .action(async (opts: { version?: string }) => {
+      await withStorage(async (s) => {
+        if (!opts.version) return void process.stdout.write((await activeRules(s.db)).yaml);
+        const v = await getRuleVersion(s.db, Number(opts.version));
+        if (!v) fail(`rules: no version ${opts.version}; see \`pressdesk rules versions\``);
+        process.stdout.write(v.yaml);
+      });
+    });
+
+  rules
+    .command('versions')
+    .option('--limit <n>', 'how many, newest first', '20')
+    .description('list saved rule versions, newest first')
+    .action(async (opts: { limit: string }) => {
+      await withStorage(async (s) => {
+        const vs = await listRuleVersions(s.db, { limit: Math.max(1, Number(opts.limit) || 20) });
+        if (!vs.length) return say('rules: no version saved; tagging uses the shipped pack (pressdesk rules import --pack uk-justice saves it as version 1)');
+        for (const [i, v] of vs.entries()) out(`${v.number}\t${v.createdAt.toISOString()}\t${v.authorEmail ?? 'cli'}\t${v.message}${i === 0 ? '\t(active)' : ''}`);
+      });
+    });
+
+  rules
+    .command('rollback')
+    .argument('<n>', 'version number to go back to')
+    .description('save a new version equal to version N (history is kept)')
+    .action(async (n: string) => {
+      await withStorage(async (s) => {
+        const v = await getRuleVersion(s.db, Number(n));
+        if (!v) fail(`rules: no version ${n}; see \`pressdesk rules versions\``);
+        await save(s.db, v.yaml, `version ${v.number}`, `Rollback to version ${v.number}`, v.number);
+      });
+    });
+
+  rules
+    .command('test')
+    .argument('<query>', 'a rule query, e.g. \'probation NEAR/3 hostel*\'')
+    .option('--since <period>', 'stored items of this period: 12h, 30d, 2w', '30d')
+    .option('--limit <n>', 'items to print (all are counted)', '20')
+    .description('run one query over stored items: matching items with [highlighted] terms, and the count')
+    .action(async (query: string, opts: { since: string; limit: string }) => {
+      try {
+        parseQuery(query);
+      } catch (err) {
+        if (err instanceof RuleSyntaxError) fail(`rules: col ${err.offset + 1}: ${err.message}`);
+        throw err;
+      }
+      const since = new Date(Date.now() - parseSince(opts.since));
+      await withStorage(async (s) => {
+        // A backtest from no rules to this one query: its "gained" items are the matches.
+        const bt = backtest({ topics: [], exclude: [] }, { topics: [{ id: 'test', name: 'test', rules: [{ id: 'query', query }], exclude: [] }], exclude: [] }, { limit: Math.max(1, Number(opts.limit) || 20) });
+        for (let after = 0; ; ) {
+          const items = await itemTextBatch(s.db, { since, afterId: after, limit: 2_000 });
+          if (!items.length) break;
+          bt.add(items);
+          after = items[items.length - 1]!.itemId;
+        }
+        const r = bt.result();
+        for (const c of r.gained) {
+          out(`#${c.id}\t${c.published?.slice(0, 10) ?? ''}\t${c.title}`);
+          for (const sn of c.snippets) out(`\t${sn.field}: ${sn.parts.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('').replace(/\s+/g, ' ')}`);
+        }
+        out(`${r.gainedCount} of ${r.scanned} items since ${since.toISOString().slice(0, 10)} match`);
+      });
+    });
+
+  rules
+    .command('retag')
+    .option('--since <period>', 'only items of this period (default: all stored items)')
+    .description('re-tag stored items with the active rules: queued for the workers, or run here when none is running')
+    .action(async (opts: { since?: string }) => {
+      const rt = await openRuntime(config(), { allowRemote: true });
+      try {
+        const since = opts.since ? new Date(Date.now() - parseSince(opts.since)) : null;
+        if ((await rt.queues.get('retag').getWorkersCount()) > 0) {
+          const run = await requestRetag(rt, { since, requestedBy: null });
+          say(`rules: retag run ${run.id} queued; follow it with \`pressdesk rules status\` or on the rules page`);
+          return;
+        }
+        // Nobody serves the queue: do the run here, printing progress.
+        const { version } = await activeRules(rt.db);
+        const run = await createRetagRun(rt.db, { version: version || null, since, requestedBy: null, now: rt.now() });
+        const job = { data: { runId: run.id }, updateProgress: async (p: number) => say(`rules: retag run ${run.id}: ${p}%`) } as unknown as Job<JobData['retag']>;
+        const r = await retagJob(rt)(job, new AbortController().signal);
+        say(`rules: retag run ${run.id} done: ${r.progress ?? 0} items, ${r.changed ?? 0} changed`);
+      } finally {
+        await rt.close();
+      }
+    });
+
+  rules
+    .command('status')
+    .description('the active rule version and the latest retag run')
+    .action(async () => {
+      await withStorage(async (s) => {
+        const a = await activeRules(s.db);
+        out(a.version ? `active: version ${a.version}` : 'active: the shipped pack (no version saved)');
+        const r = await latestRetagRun(s.db);
+        out(r ? runLine(r) : 'no retag run yet');
+      });
+    });
+}

@@ -1,0 +1,49 @@
+// The storage-backed `pressdesk rules` subcommands, run as real child processes on an embedded database.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shippedRulePack } from '../../src/rules/pack.ts';
+import { runCli } from '../helpers/cli.ts';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const prefix = uniquePrefix();
+const dir = mkdtempSync(join(tmpdir(), 'pd-cli-rules-'));
+const env = { PRESSDESK_DATA_DIR: dir, QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
+const mine = join(dir, 'mine.yaml');
+writeFileSync(mine, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: prison\n        query: prison*\n');
+const broken = join(dir, 'broken.yaml');
+writeFileSync(broken, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: prison\n        query: prison* AND (\n');
+
+describe('pressdesk rules (stored)', () => {
+  afterAll(() => dropPrefix(prefix));
+
+  it('imports, lists, exports, rolls back and reports status; a broken file is refused with FILE:line:col', () => {
+    const bad = runCli(['rules', 'import', broken], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:\\d+: query: `));
+    expect(bad.stderr).toContain('nothing was saved');
+
+    expect(runCli(['rules', 'import', '--pack', 'uk-justice', '-m', 'the pack'], env).stderr).toContain('saved version 1');
+    expect(runCli(['rules', 'import', mine, '-m', 'prisons only'], env).stderr).toContain('saved version 2');
+    const rb = runCli(['rules', 'rollback', '1'], env);
+    expect(rb.stderr).toContain('saved version 3');
+    const versions = runCli(['rules', 'versions'], env).stdout.trim().split('\n');
+    expect(versions.map((l) => l.split('\t')[3])).toEqual(['Rollback to version 1', 'prisons only', 'the pack']);
+    expect(versions[0]).toMatch(/\(active\)$/);
+    expect(runCli(['rules', 'export', '--version', '2'], env).stdout).toContain('query: prison*');
+    expect(runCli(['rules', 'export'], env).stdout).toBe(shippedRulePack());
+  });
+
+  it('tests a query over stored items, and re-tags in-process when no worker serves the queue', () => {
+    const bad = runCli(['rules', 'test', 'prison* AND ('], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^rules: col \d+: query: /);
+    const t = runCli(['rules', 'test', 'prison*', '--since', '30d'], env);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('0 of 0 items since');
+    const r = runCli(['rules', 'retag'], env);
+    expect(r.stderr).toMatch(/retag run 1 done: 0 items, 0 changed/);
+    expect(runCli(['rules', 'status'], env).stdout).toBe('active: version 3\nretag run 1 (version 3): done, 0/0 items, 0 changed\n');
+  });
+});
