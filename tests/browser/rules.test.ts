@@ -1,0 +1,119 @@
+// Real browser, real server: an editor logs in, breaks a rule and sees the inline error, fixes it, backtests
+// and sees the gained items with highlights, saves with a message and sees the new version in use.
+// Screenshots land in test-artifacts/. Launch pattern copied from tests/browser/roles.test.ts.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/adapters/passwords.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadRuleSet } from '../../src/rules/ruleset.ts';
+import { insertItems, type NewItem } from '../../src/storage/items.ts';
+import { activeVersionNumber, saveRuleVersion } from '../../src/storage/rules.ts';
+import { addSource } from '../../src/storage/sources.ts';
+import { createUser } from '../../src/storage/users.ts';
+import { type TestApp, startTestApp } from '../web/app.ts';
+
+const chromiumPath = loadConfig().chromiumPath;
+const present = existsSync(chromiumPath);
+const inCi = process.env.CI === 'true';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+const PASSWORD = 'a browser-typed passphrase';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const YAML = `topics:
+  - id: prisons
+    name: Prisons
+    rules:
+      - id: prison
+        query: prison*
+`;
+const item = (n: string, title: string, body: string, publishedAt: string): NewItem => ({
+  identity: n, canonicalUrl: null, guid: null, url: null, title, summaryHtml: null, contentHtml: null, bodyText: body,
+  author: null, publishedAt, categories: [], extractStatus: 'done',
+});
+
+describe.skipIf(!present && !inCi)('browser: rules editor', () => {
+  let t: TestApp;
+  let base: string;
+  let profile: string;
+
+  beforeAll(async () => {
+    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
+    t = await startTestApp();
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await createUser(t.db, { email: 'editor@example.org', roles: ['editor'], passwordHash: await hashPassword(PASSWORD) });
+    const s = (await addSource(t.db, { url: 'http://a.example/feed', name: 'Agency' })).source.id;
+    const recent = new Date(t.clock.now.getTime() - 2 * 86_400_000).toISOString();
+    await insertItems(t.db, s, [
+      item('1', 'Prison officers strike at HMP Leeds', 'Staff walked out.', recent),
+      item('2', 'Jail overcrowding <em>worst</em> on record', 'The jail in Leeds holds twice its capacity.', recent),
+      item('3', 'Weather warning', 'Rain all week.', recent),
+    ], t.clock.now);
+    await saveRuleVersion(t.db, { yaml: YAML, ruleSet: loadRuleSet(YAML).ruleSet, authorId: null, message: 'prisons only', now: t.clock.now });
+    profile = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('break a rule, see the inline error, fix, backtest, save, see the new version', async () => {
+    const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1200, height: 900 } });
+    const offsite: string[] = [];
+    await ctx.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
+      offsite.push(url);
+      return route.abort();
+    });
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `rules-${name}.png`), fullPage: true });
+    const submit = (action: string) => Promise.all([page.waitForLoadState('load'), page.waitForResponse((r) => r.url() === `${base}/rules` && r.request().method() === 'POST'), page.click(`button[name=action][value=${action}]`)]);
+    try {
+      await page.goto(`${base}/rules`);
+      expect(new URL(page.url()).pathname).toBe('/login');
+      await page.fill('#email', 'editor@example.org');
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/rules`), page.click('main button[type=submit]')]);
+      expect(await page.locator('.lede').textContent()).toContain('version 1');
+      await shot('1-editor');
+
+      // Break the rule: an unclosed parenthesis.
+      await page.fill('#yaml', YAML.replace('query: prison*', 'query: prison* OR (jail'));
+      await submit('check');
+      await page.locator('.problem').first().waitFor();
+      expect(await page.locator('.problem code').first().textContent()).toBe('6:27');
+      expect(await page.locator('.problem-message').first().textContent()).toContain('is never closed');
+      expect(await page.locator('#yaml').getAttribute('aria-invalid')).toBe('true');
+      await shot('2-inline-error');
+
+      // Fix it and backtest.
+      await page.fill('#yaml', YAML.replace('query: prison*', 'query: prison* OR jail'));
+      await submit('backtest');
+      await page.locator('#backtest').waitFor();
+      expect(await page.locator('#backtest h2').textContent()).toBe('Backtest: 1 gained, 0 lost');
+      const gained = page.locator('.bt-gained .bt-item');
+      expect(await gained.count()).toBe(1);
+      expect(await gained.locator('mark').allTextContents()).toEqual(expect.arrayContaining(['Jail', 'jail']));
+      expect(await gained.locator('em').count()).toBe(0); // feed markup never renders
+      await shot('3-backtest');
+
+      // Save with a message.
+      await page.fill('#message', 'also jail');
+      await Promise.all([page.waitForURL(`${base}/rules`), page.click('button[name=action][value=save]')]);
+      expect(await page.locator('.flash').textContent()).toContain('Saved as version 2');
+      expect(await page.locator('.lede').textContent()).toContain('version 2');
+      const first = page.locator('table.versions tbody tr').first();
+      expect(await first.textContent()).toContain('also jail');
+      expect(await first.textContent()).toContain('(in use)');
+      expect(await activeVersionNumber(t.db)).toBe(2);
+      await shot('4-saved');
+      expect(offsite).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+});
