@@ -1,7 +1,7 @@
 // poll-source: one source, one poll. fetch (conditional GET, unconditional every FULL_FETCH_EVERY polls because
 // some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse or scrape ->
-// normalize -> insert new items in one statement -> tag full-text items here, queue the teasers for
-// process-item -> record health and the next poll. Every failure a source can cause is RECORDED on it in
+// normalize -> tag full-text items -> insert new items and their topics in one transaction -> queue the
+// teasers for process-item -> record health and the next poll. Every failure a source can cause is RECORDED on it in
 // words and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
@@ -15,10 +15,10 @@ import { ParseError, parse } from '../src/pipeline/parse.ts';
 import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
-import { insertItems, type NewItem } from '../src/storage/items.ts';
+import { insertItems, type NewItem, type TopicMatch } from '../src/storage/items.ts';
 import { type PollRecord, recordPoll, setWebsub } from '../src/storage/polls.ts';
 import { getSource, type Source } from '../src/storage/sources.ts';
-import { type IngestRuntime, SHORT_TEXT_CHARS, tagItems, userAgent } from './process-item.ts';
+import { type IngestRuntime, lap, runAfterTagged, SHORT_TEXT_CHARS, tagTexts, userAgent } from './process-item.ts';
 
 export type { IngestRuntime };
 
@@ -83,6 +83,7 @@ function toRows(source: Source, feed: ParsedFeed, now: Date): NewItem[] {
 
 /** Polls one source now and records the outcome. Never throws for the source's own failures. */
 export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollSummary> {
+  const begun = performance.now();
   const source = await getSource(rt.db, sourceId);
   if (!source) throw new UnrecoverableError(`poll: source ${sourceId} does not exist (deleted?)`);
   if (!source.enabled) return { sourceId, name: source.name, result: 'skipped', newItems: 0, queued: [] };
@@ -92,7 +93,8 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   let failure: Failure | undefined;
   let feed: ParsedFeed | undefined;
   let hash: string | undefined;
-  const started = performance.now();
+  let t0 = lap(rt, 'load source', begun);
+  const started = t0;
   try {
     res = await fetchUrl(source.url, {
       allowPrivate: rt.config.fetchAllowPrivate,
@@ -102,11 +104,13 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
       lastModified: full ? undefined : (source.lastModified ?? undefined),
       signal: opts.signal,
     });
+    t0 = lap(rt, 'fetch', t0);
     if (res.status !== 304 && (res.status < 200 || res.status >= 300)) failure = httpFailure(res, now);
     else if (res.status !== 304) {
       hash = createHash('sha1').update(res.body).digest('hex');
       if (hash !== source.bodyHash) {
         const text = decode(res.body, { contentType: res.headers['content-type'], override: source.charset ?? undefined });
+        t0 = lap(rt, 'decode', t0);
         // Loaded on first use: most deployments poll feeds only.
         feed = source.kind === 'html' ? (await import('../src/pipeline/scrape.ts')).scrape(text, { url: res.url, selectors: source.selectors! }) : parse(text, { url: res.url });
       }
@@ -119,18 +123,36 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   }
 
   let rows: NewItem[] = [];
-  if (feed) rows = toRows(source, feed, now);
+  if (feed) {
+    t0 = lap(rt, 'parse', t0);
+    rows = toRows(source, feed, now);
+    t0 = lap(rt, 'normalize', t0);
+  }
+  // Full-text items are tagged before they are stored, so they are stored once, topics and all (an UPDATE
+  // afterwards would re-index every row's search vector). Teasers wait for their page in process-item.
+  const complete = rows.filter((r) => r.extractStatus === 'not_needed');
+  const verdicts = new Map<string, TopicMatch[]>();
+  if (complete.length) {
+    const tagged = await tagTexts(rt, complete, source.name);
+    complete.forEach((r, i) => {
+      r.processedAt = now.toISOString();
+      r.topics = tagged[i]!;
+      verdicts.set(r.identity, tagged[i]!);
+    });
+    t0 = lap(rt, 'tag', t0);
+  }
   const outcome: PollOutcome = failure
     ? { ok: false, error: failure.kind, retryAfter: failure.retryAfter }
     : { ok: true, newItems: 0, ttlMinutes: feed?.ttlMinutes, cacheExpires: res ? parseCacheHeaders(res.headers, now).expires : undefined };
   const websubActive = source.websubState === 'active' && (source.websubLeaseUntil?.getTime() ?? 0) > now.getTime();
 
   const result: PollRecord['result'] = failure ? 'error' : res?.status === 304 ? 'not_modified' : feed ? 'ok' : 'unchanged';
-  const { fresh, record } = await rt.db.tx(async (t) => {
-    const fresh = await insertItems(t, source.id, rows, now);
-    if (outcome.ok) outcome.newItems = fresh.length;
-    const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);
-    const record = await recordPoll(t, source.id, {
+  // Two statements, no transaction: items (with topics) first; if the process dies before the health is
+  // recorded, the claim lapses, the source is polled again and the items are already there.
+  const fresh = await insertItems(rt.db, source.id, rows, now);
+  if (outcome.ok) outcome.newItems = fresh.length;
+  const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);
+  const record = await recordPoll(rt.db, source.id, {
       at: now,
       result,
       status: failure?.status ?? res?.status,
@@ -147,26 +169,11 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
       nextPollReason: failure ? `${next.reason}: ${failure.message}` : next.reason,
       errorScore: next.errorScore,
       itemsPerDay: next.itemsPerDay,
-    });
-    return { fresh, record };
   });
 
-  // New items: full-text ones are tagged here in one batch; teasers go to process-item for their page.
-  const byIdentity = new Map(rows.map((r) => [r.identity, r]));
-  const teasers: number[] = [];
-  const complete: { id: number; row: NewItem }[] = [];
-  for (const f of fresh) {
-    const row = byIdentity.get(f.identity)!;
-    if (row.extractStatus === 'pending') teasers.push(f.id);
-    else complete.push({ id: f.id, row });
-  }
-  if (complete.length) {
-    await tagItems(
-      rt,
-      complete.map(({ id, row }) => ({ id, title: row.title, summaryHtml: row.summaryHtml, bodyText: row.bodyText, url: row.url, publishedAt: row.publishedAt })),
-      source.name,
-    );
-  }
+  t0 = lap(rt, 'store items + health', t0);
+  const teasers = fresh.filter((f) => !verdicts.has(f.identity)).map((f) => f.id);
+  await runAfterTagged(rt, fresh.filter((f) => verdicts.has(f.identity)).map((f) => ({ itemId: f.id, topics: verdicts.get(f.identity)!.map((v) => v.topic) })));
   if (teasers.length) {
     await rt.queues.get('process-item').addBulk(teasers.map((itemId) => ({ name: 'process-item', data: { itemId }, opts: { jobId: `item-${itemId}` } })));
   }

@@ -13,13 +13,26 @@ import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { tag } from '../src/pipeline/tag.ts';
 import { activeMatcher as activeRulesMatcher } from '../src/rules/active.ts';
 import type { Matcher } from '../src/rules/compile.ts';
-import { getItem, type Item, saveExtraction, saveTopicsMany } from '../src/storage/items.ts';
+import { getItem, type Item, saveExtraction, saveTopicsMany, type TopicMatch } from '../src/storage/items.ts';
 import { getSource } from '../src/storage/sources.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { clusterItems } from './cluster-item.ts';
 
 /** What the ingest workers need from the runtime (tests and the bench build just this). */
-export type IngestRuntime = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer'> & { fullFetchEvery?: number };
+export type IngestRuntime = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer'> & {
+  fullFetchEvery?: number;
+  /** bench/ingest.ts: milliseconds spent per stage, summed over polls. */
+  profile?: Record<string, number>;
+  /** bench/ingest.ts only: leave out the after-tagged hook, to time ingestion by itself. */
+  skipAfterTagged?: boolean;
+};
+
+/** Adds the time since `t0` to a stage of the profile (when one is kept); returns now for the next stage. */
+export function lap(rt: IngestRuntime, stage: string, t0: number): number {
+  const t = performance.now();
+  if (rt.profile) rt.profile[stage] = (rt.profile[stage] ?? 0) + (t - t0);
+  return t;
+}
 
 export const userAgent = (rt: Pick<Runtime, 'config'>) => `pressdesk/0.1 (media monitoring; +${rt.config.publicUrl})`;
 
@@ -45,14 +58,19 @@ export async function afterTagged(rt: IngestRuntime, items: TaggedItem[]): Promi
   await clusterItems(rt, items);
 }
 
-type Taggable = Pick<Item, 'id' | 'title' | 'summaryHtml' | 'bodyText' | 'url' | 'publishedAt'>;
+/** Highlights kept per topic: a long body can match a term hundreds of times, and storing every position
+ *  made the poll path's insert 2x slower (bench/ingest.ts). The rest can be recomputed with explain. */
+export const MAX_STORED_HITS = 12;
 
-/** Tags items with the active rules and stores their topics in one batch, then calls the hook. */
-export async function tagItems(rt: IngestRuntime, items: Taggable[], sourceName: string): Promise<TaggedItem[]> {
+type Taggable = Pick<Item, 'title' | 'summaryHtml' | 'bodyText' | 'url' | 'publishedAt'>;
+
+/** The active rules' verdict on each text (pure apart from loading the matcher): topics, and per topic the
+ *  first rule that gave it with the terms to highlight. */
+export async function tagTexts(rt: IngestRuntime, items: Taggable[], sourceName: string): Promise<TopicMatch[][]> {
   const m = await activeMatcher(rt);
-  const results = items.map((it) => {
+  return items.map((it, i) => {
     const r = tag(m, {
-      id: String(it.id),
+      id: String(i),
       title: it.title,
       summary: it.summaryHtml ?? undefined,
       body: it.bodyText ?? undefined,
@@ -60,16 +78,30 @@ export async function tagItems(rt: IngestRuntime, items: Taggable[], sourceName:
       source: sourceName,
       published: it.publishedAt ?? undefined,
     });
-    return { itemId: it.id, topics: r.topics, matches: r.matches.map((x) => ({ topic: x.topic, rule: x.rule, matches: x.terms })) };
+    return r.topics.map((topic) => {
+      const hit = r.matches.find((x) => x.topic === topic);
+      return { topic, rule: hit?.rule ?? null, matches: hit?.terms.slice(0, MAX_STORED_HITS) ?? null };
+    });
   });
-  await saveTopicsMany(
-    rt.db,
-    results.map((r) => ({ itemId: r.itemId, topics: r.topics.map((t) => r.matches.find((x) => x.topic === t) ?? { topic: t }) })),
-    rt.now(),
-  );
-  const tagged = results.map((r) => ({ itemId: r.itemId, topics: r.topics }));
-  await afterTagged(rt, tagged);
+}
+
+/** Tags stored items, replaces their topics in one batch, then calls the hook (process-item's path). */
+export async function tagItems(rt: IngestRuntime, items: (Taggable & { id: number })[], sourceName: string): Promise<TaggedItem[]> {
+  let t0 = performance.now();
+  const verdicts = await tagTexts(rt, items, sourceName);
+  t0 = lap(rt, 'tag', t0);
+  await saveTopicsMany(rt.db, items.map((it, i) => ({ itemId: it.id, topics: verdicts[i]! })), rt.now());
+  t0 = lap(rt, 'store topics', t0);
+  const tagged = items.map((it, i) => ({ itemId: it.id, topics: verdicts[i]!.map((v) => v.topic) }));
+  await runAfterTagged(rt, tagged);
   return tagged;
+}
+
+/** The hook, unless the bench asked to time ingestion alone. */
+export async function runAfterTagged(rt: IngestRuntime, tagged: TaggedItem[]) {
+  const t0 = performance.now();
+  if (!rt.skipAfterTagged && tagged.length) await afterTagged(rt, tagged);
+  lap(rt, 'after-tagged hook (stories)', t0);
 }
 
 /** Fetches and extracts the item's page; returns false when the item turned out to be a duplicate. */

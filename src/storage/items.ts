@@ -18,9 +18,13 @@ export interface NewItem {
   publishedAt: string | null;
   categories: string[];
   extractStatus: ExtractStatus;
+  /** Set when the item was tagged before it was stored (full-text items on the poll path)... */
+  processedAt?: string | null;
+  /** ...with the topics it got, stored in the same statement. */
+  topics?: TopicMatch[];
 }
 
-export interface Item extends NewItem {
+export interface Item extends Omit<NewItem, 'processedAt' | 'topics'> {
   id: number;
   sourceId: number;
   fetchedAt: Date;
@@ -42,22 +46,33 @@ function toItem(r: Row): Item {
   return o as unknown as Item;
 }
 
-/** Inserts a feed's items in ONE statement; returns only those that were new. Conflicts on (source, identity)
- *  or on the canonical URL (the same story through another source) are skipped, which makes re-polls and
- *  retried jobs harmless. Order of the input is kept in the ids returned. */
+/** Inserts a feed's items — and the topics of those tagged already — in ONE statement; returns only the
+ *  items that were new, in input order. Conflicts on (source, identity) or on the canonical URL (the same
+ *  story through another source) are skipped, which makes re-polls and retried jobs harmless. */
 export async function insertItems(db: Db, sourceId: number, items: NewItem[], fetchedAt: Date): Promise<{ id: number; identity: string }[]> {
   if (!items.length) return [];
   const rows = await db.query<{ id: number; identity: string }>(
-    `INSERT INTO items (source_id, identity, canonical_url, guid, url, title, summary_html, content_html, body_text,
-                        author, published_at, fetched_at, categories, extract_status)
-     SELECT $1, x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
-            x.author, x."publishedAt", $2, coalesce(x.categories, '{}'), x."extractStatus"
-     FROM jsonb_to_recordset($3::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
-          title text, "summaryHtml" text, "contentHtml" text, "bodyText" text, author text, "publishedAt" timestamptz,
-          categories text[], "extractStatus" text, ord bigint)
-     ORDER BY x.ord
-     ON CONFLICT DO NOTHING
-     RETURNING id, identity`,
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
+         title text, "summaryHtml" text, "contentHtml" text, "bodyText" text, author text, "publishedAt" timestamptz,
+         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, ord bigint)
+     ), ins AS (
+       INSERT INTO items (source_id, identity, canonical_url, guid, url, title, summary_html, content_html, body_text,
+                          author, published_at, fetched_at, categories, extract_status, processed_at)
+       SELECT $1, x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
+              x.author, x."publishedAt", $2, coalesce(x.categories, '{}'), x."extractStatus", x."processedAt"
+       FROM x ORDER BY x.ord
+       ON CONFLICT DO NOTHING
+       RETURNING id, identity
+     ), first AS (
+       SELECT identity, min(ord) AS ord FROM x GROUP BY identity
+     ), tp AS (
+       INSERT INTO item_topics (item_id, topic, rule, matches)
+       SELECT ins.id, t.topic, t.rule, t.matches FROM ins JOIN x ON x.identity = ins.identity
+         CROSS JOIN jsonb_to_recordset(coalesce(x.topics, '[]')) AS t(topic text, rule text, matches jsonb)
+       ON CONFLICT (item_id, topic) DO NOTHING
+     )
+     SELECT ins.id, ins.identity FROM ins JOIN first USING (identity) ORDER BY first.ord`,
     [sourceId, fetchedAt, JSON.stringify(items.map((it, ord) => ({ ...it, ord })))],
   );
   return rows.map((r) => ({ id: Number(r.id), identity: r.identity }));
@@ -127,21 +142,25 @@ export async function topicsOf(db: Db, itemId: number): Promise<TopicMatch[]> {
   return db.query<TopicMatch>('SELECT topic, rule, matches FROM item_topics WHERE item_id = $1 ORDER BY topic', [itemId]);
 }
 
-/** saveTopics for a whole batch in three statements (the poll path tags full-text items inline). */
+/** Topics of items that have none yet (just inserted): one INSERT, nothing to delete or update. */
+export async function insertTopics(db: Db, batch: { itemId: number; topics: TopicMatch[] }[]): Promise<void> {
+  const rows = batch.flatMap((b) => b.topics.map((m) => ({ item: b.itemId, topic: m.topic, rule: m.rule ?? null, matches: m.matches ?? null })));
+  if (!rows.length) return;
+  await db.query(
+    `INSERT INTO item_topics (item_id, topic, rule, matches)
+     SELECT x.item, x.topic, x.rule, x.matches FROM jsonb_to_recordset($1::jsonb) AS x(item bigint, topic text, rule text, matches jsonb)
+     ON CONFLICT (item_id, topic) DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** saveTopics for a whole batch: replaces topics and marks the items processed. */
 export async function saveTopicsMany(db: Db, batch: { itemId: number; topics: TopicMatch[] }[], now: Date): Promise<void> {
   if (!batch.length) return;
   const ids = batch.map((b) => b.itemId);
-  const rows = batch.flatMap((b) => b.topics.map((m) => ({ item: b.itemId, topic: m.topic, rule: m.rule ?? null, matches: m.matches ?? null })));
   await db.tx(async (t) => {
     await t.query('DELETE FROM item_topics WHERE item_id = ANY($1::bigint[])', [ids]);
-    if (rows.length) {
-      await t.query(
-        `INSERT INTO item_topics (item_id, topic, rule, matches)
-         SELECT x.item, x.topic, x.rule, x.matches FROM jsonb_to_recordset($1::jsonb) AS x(item bigint, topic text, rule text, matches jsonb)
-         ON CONFLICT (item_id, topic) DO NOTHING`,
-        [JSON.stringify(rows)],
-      );
-    }
+    await insertTopics(t, batch);
     await t.query('UPDATE items SET processed_at = $2 WHERE id = ANY($1::bigint[])', [ids, now]);
   });
 }

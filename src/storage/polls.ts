@@ -69,29 +69,35 @@ export interface PollRecord {
   itemsPerDay: number | null;
 }
 
-/** Writes one poll's outcome: health, validators, schedule, and a fetch_log row. Clears the claim. */
+/** Writes one poll's outcome in ONE statement: health, validators, schedule, and a fetch_log row. Clears the
+ *  claim. (One statement, not a transaction: on PGlite a 304 re-poll costs two queries in all.) */
 export async function recordPoll(db: Db, sourceId: number, p: PollRecord): Promise<Source> {
-  const failed = p.result === 'error';
   const [r] = await db.query(
-    `UPDATE sources SET
-       last_fetch_at = $2, last_status = $3,
-       last_success_at = CASE WHEN $4 THEN last_success_at ELSE $2 END,
-       last_new_item_at = CASE WHEN $5 > 0 THEN $2 ELSE last_new_item_at END,
-       consecutive_failures = CASE WHEN $4 THEN consecutive_failures + 1 ELSE 0 END,
-       failing_since = CASE WHEN $4 THEN coalesce(failing_since, $2) ELSE NULL END,
-       failing_notified_at = CASE WHEN $4 THEN failing_notified_at ELSE NULL END,
-       last_error = CASE WHEN $4 THEN $6 ELSE NULL END,
-       etag = CASE WHEN $4 THEN etag ELSE $7 END,
-       last_modified = CASE WHEN $4 THEN last_modified ELSE $8 END,
-       body_hash = CASE WHEN $4 THEN body_hash ELSE $9 END,
-       polls_since_full = $10, interval_s = $11, next_poll_at = $12, next_poll_reason = $13,
-       error_score = $14, items_per_day = $15, claimed_until = NULL
-     WHERE id = $1 RETURNING *`,
+    `WITH u AS (
+       UPDATE sources SET
+         last_fetch_at = $2, last_status = $3,
+         last_success_at = CASE WHEN $4 THEN last_success_at ELSE $2 END,
+         last_new_item_at = CASE WHEN $5 > 0 THEN $2 ELSE last_new_item_at END,
+         consecutive_failures = CASE WHEN $4 THEN consecutive_failures + 1 ELSE 0 END,
+         failing_since = CASE WHEN $4 THEN coalesce(failing_since, $2) ELSE NULL END,
+         failing_notified_at = CASE WHEN $4 THEN failing_notified_at ELSE NULL END,
+         last_error = CASE WHEN $4 THEN $6 ELSE NULL END,
+         etag = CASE WHEN $4 THEN etag ELSE $7 END,
+         last_modified = CASE WHEN $4 THEN last_modified ELSE $8 END,
+         body_hash = CASE WHEN $4 THEN body_hash ELSE $9 END,
+         polls_since_full = $10, interval_s = $11, next_poll_at = $12, next_poll_reason = $13,
+         error_score = $14, items_per_day = $15, claimed_until = NULL
+       WHERE id = $1 RETURNING *
+     ), log AS (
+       INSERT INTO fetch_log (source_id, at, result, status, ms, bytes, new_items, error)
+       SELECT id, $2, $16, $3, $17, $18, $5, $6 FROM u
+     )
+     SELECT * FROM u`,
     [
       sourceId,
       p.at,
       p.status ?? null,
-      failed,
+      p.result === 'error',
       p.newItems,
       p.error ?? null,
       p.etag ?? null,
@@ -103,13 +109,13 @@ export async function recordPoll(db: Db, sourceId: number, p: PollRecord): Promi
       p.nextPollReason,
       p.errorScore,
       p.itemsPerDay,
+      p.result,
+      Math.round(p.ms),
+      p.bytes,
     ],
   );
-  await db.query(
-    'INSERT INTO fetch_log (source_id, at, result, status, ms, bytes, new_items, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [sourceId, p.at, p.result, p.status ?? null, Math.round(p.ms), p.bytes, p.newItems, p.error ?? null],
-  );
-  return toSource(r!);
+  if (!r) throw new Error(`poll: source ${sourceId} vanished while it was being polled`);
+  return toSource(r);
 }
 
 export interface FetchLogRow {
