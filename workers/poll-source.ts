@@ -16,7 +16,8 @@ import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
 import { insertItems, type NewItem, type TopicMatch } from '../src/storage/items.ts';
-import { type PollRecord, recordPoll, setWebsub } from '../src/storage/polls.ts';
+import { type PollRecord, recordPoll } from '../src/storage/polls.ts';
+import { setWebsub } from '../src/storage/websub.ts';
 import { getSource, type Source } from '../src/storage/sources.ts';
 import { type IngestRuntime, lap, runAfterTagged, SHORT_TEXT_CHARS, tagTexts, userAgent } from './process-item.ts';
 

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { requestSubscription } from '../src/adapters/websub.ts';
 import { LEASE_REQUEST_S, RENEW_MARGIN_S } from '../src/pipeline/websub.ts';
 import { renderTemplate } from '../src/render/index.ts';
-import { claimDueSources, claimFailingNotices, editorEmails, pruneFetchLog, releaseClaim, setWebsub, websubToRenew } from '../src/storage/polls.ts';
+import { claimDueSources, claimFailingNotices, editorEmails, pruneFetchLog, releaseClaim } from '../src/storage/polls.ts';
+import { setWebsub, websubToRenew } from '../src/storage/websub.ts';
 import { defineTask } from './maintenance.ts';
 import { type IngestRuntime, userAgent } from './process-item.ts';
 

@@ -1,5 +1,5 @@
 // All SQL about polling: making sources due, claiming due ones (capped per host), recording each poll's
-// outcome (validators, health, next poll time, fetch log), failing-source notices and WebSub state.
+// outcome (validators, health, next poll time, fetch log), failing-source notices. WebSub state: websub.ts.
 import type { Db, Row } from './db.ts';
 import { type Source, toSource } from './sources.ts';
 
@@ -166,33 +166,6 @@ export async function editorEmails(db: Db): Promise<string[]> {
   const active = names.has('disabled_at') ? ' AND disabled_at IS NULL' : '';
   const rows = await db.query<{ email: string }>(`SELECT email FROM users WHERE ${who}${active} ORDER BY email`);
   return rows.map((r) => r.email);
-}
-
-export interface WebsubState {
-  hub: string | null;
-  topic: string | null;
-  secret: string | null;
-  state: 'subscribing' | 'active' | 'denied' | null;
-  leaseUntil: Date | null;
-}
-
-export async function setWebsub(db: Db, sourceId: number, w: Partial<WebsubState>): Promise<void> {
-  const keys = Object.keys(w) as (keyof WebsubState)[];
-  if (!keys.length) return;
-  const column = { hub: 'websub_hub', topic: 'websub_topic', secret: 'websub_secret', state: 'websub_state', leaseUntil: 'websub_lease_until' };
-  const sets = keys.map((k, i) => `${column[k]} = $${i + 2}`).join(', ');
-  await db.query(`UPDATE sources SET ${sets} WHERE id = $1`, [sourceId, ...keys.map((k) => w[k] ?? null)]);
-}
-
-/** Active subscriptions whose lease ends before `before`, and hubs never subscribed to: both need a request. */
-export async function websubToRenew(db: Db, before: Date): Promise<Source[]> {
-  const rows = await db.query(
-    `SELECT * FROM sources WHERE enabled AND websub_hub IS NOT NULL
-       AND (websub_state IS NULL OR (websub_state IN ('active', 'subscribing') AND websub_lease_until < $1))
-     ORDER BY id LIMIT 100`,
-    [before],
-  );
-  return rows.map(toSource);
 }
 
 /** Enabled sources due at `now` (what `poll --once` sets out to poll). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimDueSources, claimFailingNotices, makeDue, pruneFetchLog, recentFetches, recordPoll, releaseClaim, setWebsub, websubToRenew } from '../../src/storage/polls.ts';
+import { claimDueSources, claimFailingNotices, makeDue, pruneFetchLog, recentFetches, recordPoll, releaseClaim } from '../../src/storage/polls.ts';
+import { setWebsub, websubToRenew } from '../../src/storage/websub.ts';
 import { addSource, getSource, listSources, setSourceEnabled, updateSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 

@@ -3,7 +3,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemsOfSource } from '../../src/storage/items.ts';
-import { recordPoll, setWebsub } from '../../src/storage/polls.ts';
+import { recordPoll } from '../../src/storage/polls.ts';
+import { setWebsub } from '../../src/storage/websub.ts';
 import { addSource, getSource } from '../../src/storage/sources.ts';
 import { pollSource } from '../../workers/poll-source.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { verifyChallenge, verifySignature } from '../../pipeline/websub.ts';
-import { setWebsub } from '../../storage/polls.ts';
+import { setWebsub } from '../../storage/websub.ts';
 import { getSource } from '../../storage/sources.ts';
 import type { WebDeps } from '../server.ts';
 
