@@ -2,11 +2,11 @@
 // topic, with the terms that did it. Feed it batches of items; it tags them with the current and the edited
 // rules and keeps the differences.
 //
-// Speed: only rules that changed (see rulediff) can change an item's topics, and a changed rule evaluates
-// the same before and after on an item holding none of its words. So each item is first screened: one
-// regular expression of the changed rules' words over its folded text (a superset of what the matcher's
-// tokens would find). Only items that pass are tagged twice. This is exact because the query parser refuses
-// queries that hold without any of their words (`NOT foo` alone).
+// Speed: only rules that changed (see rulediff) can change an item's topics, and only on items where the
+// old or the new query holds. Each item is first screened on its folded text for the words those queries
+// need (all the words of a phrase, both sides of NEAR and AND, one side of OR): substring tests are a
+// superset of what the matcher's tokens find. Only items that pass are tagged, once, by one matcher holding
+// the affected topics of both sides. Exact because the parser refuses queries that hold without any word.
 import type { ItemText } from '../domain/types.ts';
 import { compileRules } from '../rules/compile.ts';
 import { parseQuery } from '../rules/query.ts';
@@ -86,7 +86,7 @@ export function backtest(current: RuleSet, edited: RuleSet, opts: { limit?: numb
     add(items) {
       for (const item of items) {
         scanned++;
-        if (!FIELDS.some((f) => item[f] && screen.test(fold(fieldText(item, f))))) continue;
+        if (!screen(item)) continue;
         tagged++;
         const ab = tag(both, item).topics;
         const g = ab.filter((t) => t.startsWith(NEW)).map((t) => t.slice(2)).filter((t) => !ab.includes(OLD + t));
@@ -138,6 +138,8 @@ function newest(list: ItemChange[], limit: number): ItemChange[] {
   return list;
 }
 
+// Letters that fold() may turn into ASCII (accented Latin, combining marks, the Kelvin and Angstrom signs).
+const FOLDS = /[\u00c0-\u024f\u1e00-\u1eff\u212a\u212b\p{M}]/u;
 const OLD = '\u0001:';
 const NEW = '\u0002:';
 
@@ -153,43 +155,63 @@ function combined(current: RuleSet, edited: RuleSet, diff: RuleSetDiff): RuleSet
   return { topics: [...side(current, OLD), ...side(edited, NEW)], exclude: [] };
 }
 
-/** The screening expression: the words of every changed rule, old and new. A rule that does not parse is
- *  one the matcher leaves out, so it has no words to screen for. */
-function screenFor(diff: RuleSetDiff): RegExp {
-  const words = new Set<string>();
+/** What must occur in an item's folded text for a query to hold: words, all of / any of. TRUE = nothing. */
+type Need = true | string | { all: Need[] } | { any: Need[] };
+
+function need(n: QueryNode): Need {
+  switch (n.type) {
+    case 'term':
+      return all(n.words.map((w) => fold(w.replace(/\*$/, ''))));
+    case 'and':
+      return all(n.children.map(need));
+    case 'near':
+      return all([need(n.left), need(n.right)]);
+    case 'or':
+      return any(n.children.map(need));
+    case 'not':
+      return true;
+    case 'field':
+      return need(n.child);
+  }
+}
+const all = (xs: Need[]): Need => {
+  const c = xs.filter((x) => x !== true);
+  return c.length === 0 ? true : c.length === 1 ? c[0]! : { all: c };
+};
+const any = (xs: Need[]): Need => (xs.length === 0 || xs.includes(true) ? true : xs.length === 1 ? xs[0]! : { any: xs });
+const met = (x: Need, text: string): boolean =>
+  x === true ? true : typeof x === 'string' ? text.includes(x) : 'all' in x ? x.all.every((c) => met(c, text)) : x.any.some((c) => met(c, text));
+const wordsOf = (x: Need, out: Set<string>): Set<string> => {
+  if (typeof x === 'string') out.add(x);
+  else if (x !== true) for (const c of 'all' in x ? x.all : x.any) wordsOf(c, out);
+  return out;
+};
+
+/** The screen: a changed rule gives a different outcome only where its old or its new query holds, and a
+ *  query holds only where its needed words occur. A cheap regular expression of every needed word goes
+ *  first, then the exact all/any test. A rule that does not parse is left out by the matcher: no need. */
+function screenFor(diff: RuleSetDiff): (item: ItemText) => boolean {
+  const needs: Need[] = [];
   for (const c of diff.rules) {
     for (const q of [c.before, c.after]) {
       if (q === undefined) continue;
       try {
-        collectWords(parseQuery(q), words);
+        needs.push(need(parseQuery(q)));
       } catch {}
     }
   }
-  if (!words.size) return /(?!)/; // nothing changed: no item can
-  const alternatives = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(alternatives.join('|'));
-}
-
-/** One word per term (its longest, folded, without a wildcard star): a term cannot occur without it. */
-function collectWords(n: QueryNode, out: Set<string>): void {
-  switch (n.type) {
-    case 'term': {
-      const ws = n.words.map((w) => fold(w.replace(/\*$/, '')));
-      out.add(ws.reduce((a, b) => (b.length > a.length ? b : a)));
-      return;
-    }
-    case 'and':
-    case 'or':
-      for (const c of n.children) collectWords(c, out);
-      return;
-    case 'not':
-    case 'field':
-      collectWords(n.child, out);
-      return;
-    case 'near':
-      collectWords(n.left, out);
-      collectWords(n.right, out);
-  }
+  if (!needs.length) return () => false; // nothing changed: no item can
+  const total = any(needs);
+  if (total === true) return () => true;
+  const words = [...wordsOf(total, new Set())].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const first = new RegExp(words.join('|'), 'i');
+  return (item) => {
+    const texts = FIELDS.map((f) => (item[f] ? fieldText(item, f) : ''));
+    // Case-insensitive on the stripped text first; folding (costly) only for text with letters that fold.
+    if (!texts.some((t) => first.test(FOLDS.test(t) ? fold(t) : t))) return false;
+    const text = texts.map(fold).join('\n');
+    return met(total, text);
+  };
 }
 
 /** Windows of text around the hits, per field, with the hits marked. Overlapping windows merge. */

@@ -57,6 +57,8 @@ describe('backtest', () => {
       [rules('prison*'), rules('prison*', { exclude: [{ id: 'film', query: 'film NEAR/2 break' }] })],
       [rules('prison* NOT film'), rules('prison* NOT (film OR break)')],
       [rules('prison*'), rules('prison*', { topics: [] })], // every topic removed
+      [rules('prison* AND judge'), rules('"prison officers" AND (leeds OR hmp) NOT film')],
+      [rules('prison*', { exclude: [{ id: 'x', query: 'film' }] }), rules('prison*', { exclude: [{ id: 'x', query: 'film NEAR/1 break' }] })],
     ];
     for (const [a, b] of cases) {
       const bt = backtest(a, b, { limit: 1000 });
@@ -69,6 +71,16 @@ describe('backtest', () => {
       expect(got).toEqual(expected);
       expect(expected.length).toBeGreaterThan(0);
     }
+  });
+
+  it('screens folded text: accents and case in the item never hide a match', () => {
+    const bt = backtest(rules('prison*'), rules('prison* OR cafe OR "dépôt central"'));
+    bt.add([
+      { id: '1', title: 'Un CAFÉ près du tribunal' },
+      { id: '2', title: 'Le DEPOT Central rouvre' },
+      { id: '3', title: 'Cafeteria closes' },
+    ]);
+    expect(bt.result().gained.map((c) => c.id).sort()).toEqual(['1', '2']);
   });
 
   it('tags nothing when the rules did not change', () => {

@@ -32,14 +32,16 @@ const DAY = 86_400_000;
 const BATCH = 2_000;
 
 /** Runs a backtest of `edited` against `current` over stored items dated in the last `days` days. Items are
- *  read in keyset batches (one query each) and tagged as they arrive. */
+ *  read in keyset batches (one indexed query each) and screened/tagged as they arrive. */
 export async function backtestStored(db: Db, current: RuleSet, edited: RuleSet, since: Date | null, limit = 50): Promise<BacktestResult> {
   const bt = backtest(current, edited, { limit });
-  for (let after = 0; ; ) {
-    const items = await itemTextBatch(db, { since, afterId: after, limit: BATCH });
+  // The next batch is fetched while this one is tagged (overlaps with PostgreSQL; PGlite runs in this thread).
+  let next = itemTextBatch(db, { since, afterId: 0, limit: BATCH });
+  for (;;) {
+    const items = await next;
     if (!items.length) break;
+    next = itemTextBatch(db, { since, afterId: items[items.length - 1]!.itemId, limit: BATCH });
     bt.add(items);
-    after = items[items.length - 1]!.itemId;
   }
   return bt.result();
 }
