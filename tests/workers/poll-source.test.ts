@@ -155,6 +155,22 @@ for (const b of backends()) {
       expect(rows[0]!.n).toBe(1);
     });
 
+    it('scrapes an html source with its selectors', async () => {
+      const p = path('napo');
+      srv.route(p, {
+        body: '<html><body><div class="news"><div class="row"><h3><a href="/news/one">Napo warns on probation caseloads</a></h3><time datetime="2026-11-18T09:00:00Z">18 Nov</time></div><div class="row"><h3><a href="/news/two">Family court staff ballot</a></h3></div></div></body></html>',
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      });
+      const id = await source(p, { kind: 'html', selectors: { item: '.row', link: 'h3 a', title: 'h3', date: 'time' }, dedupPolicy: 'link' });
+      expect(await pollSource(rt, id)).toMatchObject({ result: 'ok', newItems: 2 });
+      const items = await itemsOfSource(t.db, id);
+      expect(items.map((i) => [i.title, i.url])).toEqual([
+        ['Napo warns on probation caseloads', srv.url('/news/one')],
+        ['Family court staff ballot', srv.url('/news/two')],
+      ]);
+      expect(items[0]!.publishedAt).toBe('2026-11-18T09:00:00.000Z');
+    });
+
     it('records 404 and connection failures, backs off, and never disables the source', async () => {
       const id = await source(path('gone'));
       const r = await pollSource(rt, id);
