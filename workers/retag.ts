@@ -23,6 +23,7 @@ import {
   storedTopics,
 } from '../src/storage/rules.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { MAX_STORED_HITS } from './process-item.ts';
 
 export type RetagRuntime = Pick<Runtime, 'db' | 'queues' | 'now'>;
 
@@ -63,10 +64,10 @@ export const retagJob =
       const batch = items.map((it) => {
         const r = tag(matcher, it);
         if ((before.get(it.itemId) ?? []).join() !== [...r.topics].sort().join()) batchChanged++;
-        // One row per topic, credited to its first rule, as the pipeline stores them.
+        // One row per topic, credited to its first rule, highlights capped: as the pipeline stores them.
         const topics = r.topics.map((t) => {
           const m = r.matches.find((x) => x.topic === t);
-          return { topic: t, rule: m?.rule ?? null, matches: m?.terms ?? null };
+          return { topic: t, rule: m?.rule ?? null, matches: m?.terms.slice(0, MAX_STORED_HITS) ?? null };
         });
         return { itemId: it.itemId, topics };
       });

@@ -55,7 +55,19 @@ for (const b of backends()) {
       expect(fp).toEqual([{ topic: 'probation', rule: 'service', itemId: ids[2], title: 'Story 3', url: 'https://news.example/3', judgedAt: T(6) }]);
     });
 
-    it('finds the items of a story for a story-level verdict', async () => {
+    it('finds the items of a story, and of stories merged into it, for a story-level verdict', async () => {
+      const story = async (mergedInto: number | null) => {
+        const [r] = await t.db.query<{ id: number }>(
+          'INSERT INTO stories (first_seen, last_seen, last_updated, created_at, merged_into) VALUES ($1, $1, $1, $1, $2) RETURNING id',
+          [T(0), mergedInto],
+        );
+        return Number(r!.id);
+      };
+      const a = await story(null);
+      const b = await story(a);
+      await t.db.query('UPDATE items SET story_id = $1 WHERE id = ANY($2::bigint[])', [a, [ids[0], ids[1]]]);
+      await t.db.query('UPDATE items SET story_id = $1 WHERE id = $2', [b, ids[2]]);
+      expect(await storyItemIds(t.db, a)).toEqual([ids[0], ids[1], ids[2]]);
       expect(await storyItemIds(t.db, 12345)).toEqual([]);
     });
   });
