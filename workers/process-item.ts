@@ -9,7 +9,6 @@ import type { JobData } from '../src/adapters/queues.ts';
 import { decode } from '../src/pipeline/decode.ts';
 import { extract } from '../src/pipeline/extract.ts';
 import { normalizeUrl } from '../src/pipeline/normalize.ts';
-import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { tag } from '../src/pipeline/tag.ts';
 import { activeMatcher as activeRulesMatcher } from '../src/rules/active.ts';
 import type { Matcher } from '../src/rules/compile.ts';
@@ -153,6 +152,3 @@ export const processItem =
     const [tagged] = await tagItems(rt, [item], source?.name ?? '');
     return { itemId: item.id, topics: tagged?.topics ?? [] };
   };
-
-/** The plain text of an entry's HTML, for the "is this only a teaser?" test. */
-export const plainText = (html: string | undefined | null) => (html ? htmlToText(html) : '');
