@@ -33,7 +33,7 @@ describe('pressdesk rules (stored)', () => {
     expect(versions[0]).toMatch(/\(active\)$/);
     expect(runCli(['rules', 'export', '--version', '2'], env).stdout).toContain('query: prison*');
     expect(runCli(['rules', 'export'], env).stdout).toBe(shippedRulePack());
-  });
+  }, 180_000); // eight cold starts of the embedded database
 
   it('tests a query over stored items, and re-tags in-process when no worker serves the queue', () => {
     const bad = runCli(['rules', 'test', 'prison* AND ('], env);
@@ -45,5 +45,5 @@ describe('pressdesk rules (stored)', () => {
     const r = runCli(['rules', 'retag'], env);
     expect(r.stderr).toMatch(/retag run 1 done: 0 items, 0 changed/);
     expect(runCli(['rules', 'status'], env).stdout).toBe('active: version 3\nretag run 1 (version 3): done, 0/0 items, 0 changed\n');
-  });
+  }, 120_000);
 });
