@@ -102,6 +102,12 @@ for (const b of backends()) {
       const rb = await post('/rules/versions/1/rollback', {});
       expect(rb.statusCode).toBe(303);
       expect(await getRuleVersion(t.db, 3)).toMatchObject({ yaml: YAML, copiedFrom: 1, message: 'Rollback to version 1' });
+      const all = await get('/rules/versions');
+      expect([...all.body.matchAll(/<a href="\/rules\/versions\/(\d+)">\d+<\/a>/g)].map((m) => m[1])).toEqual(['3', '2', '1']);
+      const before = (await latestRetagRun(t.db))!.id;
+      expect((await post('/rules/retag', {})).statusCode).toBe(303);
+      expect(await latestRetagRun(t.db)).toMatchObject({ id: before + 1, version: 3, status: 'queued' });
+      expect((await get('/rules')).body).toContain(`Run ${before + 1} (version 3)`);
     });
 
     it('records feedback from the story page and shows the rule\'s precision', async () => {

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobData } from '../../src/adapters/queues.ts';
+import { type JobData, startWorker } from '../../src/adapters/queues.ts';
 import { activeMatcher } from '../../src/rules/active.ts';
 import { loadRuleSet } from '../../src/rules/ruleset.ts';
 import { insertItems, type NewItem, topicsOf } from '../../src/storage/items.ts';
@@ -83,6 +83,23 @@ for (const b of backends()) {
       const [{ n }] = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_topics')) as [{ n: number }];
       expect(n).toBe(802);
       expect(await getRetagRun(t.db, second.id)).toMatchObject({ status: 'done', total: 1203, progress: 1203, changed: 802 });
+    });
+
+    it('runs through a real BullMQ worker on the retag queue', async () => {
+      const handle = startWorker('retag', retagJob(rt), { connection: rt.redis, prefix: rt.prefix, concurrency: 1 });
+      try {
+        const run = await requestRetag(rt, { since: new Date('2026-11-01T00:00:00Z'), requestedBy: null });
+        let state = await getRetagRun(t.db, run.id);
+        for (let i = 0; i < 300 && state?.status !== 'done'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          state = await getRetagRun(t.db, run.id);
+        }
+        expect(state).toMatchObject({ status: 'done', total: 1203, progress: 1203 });
+        const job = await rt.queues.get('retag').getJob(`retag-${run.id}`);
+        expect(job?.progress).toBe(100);
+      } finally {
+        await handle.stop(1000);
+      }
     });
 
     it('an interrupted run resumes from its cursor', async () => {
