@@ -63,6 +63,7 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
   it('break a rule, see the inline error, fix, backtest, save, see the new version', async () => {
     const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1200, height: 900 } });
     const offsite: string[] = [];
+    const pageErrors: string[] = [];
     await ctx.route('**/*', (route) => {
       const url = route.request().url();
       if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
@@ -70,6 +71,11 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
       return route.abort();
     });
     const page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      // The 422 of a refused Check is expected; script errors and CSP refusals are not.
+      if (m.type() === 'error' && !/status of 422/.test(m.text())) pageErrors.push(m.text());
+    });
     const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `rules-${name}.png`), fullPage: true });
     const submit = (action: string) => Promise.all([page.waitForLoadState('load'), page.waitForResponse((r) => r.url() === `${base}/rules` && r.request().method() === 'POST'), page.click(`button[name=action][value=${action}]`)]);
     try {
@@ -83,6 +89,10 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
 
       // Break the rule: an unclosed parenthesis.
       await page.fill('#yaml', YAML.replace('query: prison*', 'query: prison* OR (jail'));
+      // The optional script checks while typing...
+      await page.locator('#live-problems code').first().waitFor({ timeout: 15_000 });
+      expect(await page.locator('#live-problems code').first().textContent()).toBe('6:27');
+      // ...and the plain form does the same without it.
       await submit('check');
       await page.locator('.problem').first().waitFor();
       expect(await page.locator('.problem code').first().textContent()).toBe('6:27');
@@ -112,6 +122,7 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
       expect(await activeVersionNumber(t.db)).toBe(2);
       await shot('4-saved');
       expect(offsite).toEqual([]);
+      expect(pageErrors).toEqual([]);
     } finally {
       await ctx.close();
     }

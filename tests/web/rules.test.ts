@@ -66,6 +66,11 @@ for (const b of backends()) {
       expect(res.body).toContain('nothing was saved');
       expect(res.body).toContain('6 |         query: prison* AND (jail\n                               ^</code>');
       expect(await activeVersionNumber(t.db)).toBe(0);
+      const live = await post('/rules/check', { yaml: BROKEN });
+      expect(live.json()).toEqual({ problems: [expect.objectContaining({ line: 6, col: 28 })] });
+      const noToken = await t.app.inject({ method: 'POST', url: '/rules/check', headers: { ...FORM, cookie }, payload: form({ yaml: BROKEN }) });
+      expect(noToken.statusCode).toBe(403);
+      expect((await get('/rules/editor.js')).headers['content-type']).toContain('javascript');
       const ok = await post('/rules', { yaml: YAML, action: 'check' });
       expect(ok.body).toContain('No problems');
     });

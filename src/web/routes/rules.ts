@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type BacktestResult, backtest } from '../../pipeline/backtest.ts';
 import { diffRuleSets } from '../../pipeline/rulediff.ts';
+import { renderTemplate } from '../../render/index.ts';
 import { activeRules } from '../../rules/active.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../../rules/pack.ts';
 import { loadRuleSet } from '../../rules/ruleset.ts';
@@ -107,6 +108,15 @@ export async function ruleRoutes(app: FastifyInstance, deps: WebDeps) {
   };
 
   app.get('/rules', editor, (req, reply) => page(req, reply));
+
+  // Live checking (optional script; CSP allows script-src 'self'): the same loader as Save, as JSON.
+  app.get('/rules/editor.js', editor, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(renderTemplate('web/rules-editor.js', {})),
+  );
+  app.post('/rules/check', editor, async (req, reply) => {
+    const { problems } = loadRuleSet(field(req.body, 'yaml', true).replace(/\r\n/g, '\n'), FILE);
+    return reply.send({ problems: problems.map((p) => ({ line: p.line, col: p.col, message: p.message })) });
+  });
 
   app.post('/rules', editor, async (req, reply) => {
     const yaml = field(req.body, 'yaml', true).replace(/\r\n/g, '\n');
