@@ -1,4 +1,4 @@
-// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories]`
+// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories] [--queues]`
 // A loopback server (a child process, so it never waits on the bench's own event loop) serves FEEDS
 // synthesised RSS feeds of ITEMS full-text items each (ETag on every feed).
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
@@ -13,13 +13,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import Parser from 'rss-parser';
 import { createMailer } from '../src/adapters/mailer.ts';
-import { createQueues } from '../src/adapters/queues.ts';
+import { createQueues, startWorker } from '../src/adapters/queues.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { addSource } from '../src/storage/sources.ts';
 import { startLoopbackServer } from '../tests/helpers/loopback-server.ts';
-import { pollSource } from '../workers/poll-source.ts';
+import { type PollSummary, pollSource } from '../workers/poll-source.ts';
 import type { IngestRuntime } from '../workers/process-item.ts';
 
 const arg = (name: string, dflt: string) => {
@@ -141,11 +141,35 @@ let t = performance.now();
 for (const b of sample) await parser.parseString(b);
 const baseline = (sample.length * ITEMS) / ((performance.now() - t) / 1000);
 
+// --queues: each poll is a real BullMQ job taken by an in-process poll-source worker (the `poll --once` path);
+// otherwise a plain pool of concurrent pollSource calls.
+const QUEUES = process.argv.includes('--queues');
+let onResult: (r: PollSummary) => void = () => {};
+const worker = QUEUES
+  ? startWorker('poll-source', async (job) => {
+      const r = await pollSource(rt, job.data.sourceId);
+      onResult(r);
+      return r.result;
+    }, { connection: redis, prefix: rt.queues.prefix, concurrency: CONCURRENCY })
+  : undefined;
+let round = 0;
+async function pollAll(each: (r: PollSummary) => void) {
+  if (!QUEUES) return pool(ids, CONCURRENCY, async (id) => each(await pollSource(rt, id)));
+  round++;
+  await new Promise<void>((resolve) => {
+    let left = ids.length;
+    onResult = (r) => {
+      each(r);
+      if (--left === 0) resolve();
+    };
+    void rt.queues.get('poll-source').addBulk(ids.map((sourceId) => ({ name: 'poll-source', data: { sourceId }, opts: { jobId: `bench-${round}-${sourceId}` } })));
+  });
+}
+
 t = performance.now();
 let stored = 0;
 const errors: string[] = [];
-await pool(ids, CONCURRENCY, async (id) => {
-  const r = await pollSource(rt, id);
+await pollAll((r) => {
   stored += r.newItems;
   if (r.error) errors.push(r.error);
 });
@@ -155,15 +179,19 @@ for (const k of Object.keys(profile)) delete profile[k];
 
 t = performance.now();
 let notModified = 0;
-await pool(ids, CONCURRENCY, async (id) => {
-  if ((await pollSource(rt, id)).result === 'not_modified') notModified++;
+await pollAll((r) => {
+  if (r.result === 'not_modified') notModified++;
 });
 const warmS = (performance.now() - t) / 1000;
+if (worker) {
+  await worker.stop(1000);
+  (worker.worker.opts.connection as { disconnect?: () => void }).disconnect?.();
+}
 
 const [{ n: topics }] = (await store.db.query<{ n: number }>('SELECT count(DISTINCT item_id)::int AS n FROM item_topics')) as [{ n: number }];
 const cold = stored / coldS;
 if (errors.length) console.log(`${errors.length} polls failed, e.g. ${errors[0]}`);
-console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items over loopback, ${store.label}, ${CONCURRENCY} polls at a time, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
+console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items over loopback, ${store.label}, ${CONCURRENCY} polls at a time${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
 console.log(`baseline  rss-parser raw parse          ${baseline.toFixed(0).padStart(8)} items/s (no fetch, no storage)`);
 console.log(`cold      fetch+parse+store+tag         ${cold.toFixed(0).padStart(8)} items/s  = ${(cold / baseline).toFixed(2)}x baseline  (${stored} items stored, ${topics} tagged, ${coldS.toFixed(1)} s)`);
 console.log(`warm      re-poll, all 304              ${(FEEDS / warmS).toFixed(0).padStart(8)} feeds/s (${notModified}/${FEEDS} not modified, ${warmS.toFixed(2)} s)`);
