@@ -54,7 +54,7 @@ describe('pressdesk start (PostgreSQL)', () => {
     const dbUrl = `${url}${url!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const app = await startCli(['start'], { ...baseEnv(), DATABASE_URL: dbUrl });
     try {
-      const health = await (await fetch(`${app.url}/healthz`)).json();
+      const health = (await (await fetch(`${app.url}/healthz`)).json()) as { db: unknown };
       expect(health.db).toMatchObject({ status: 'up', detail: expect.stringMatching(/^postgres /) });
       expect((await fetch(`${app.url}/`)).status).toBe(200);
       const tables = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`);
