@@ -3,6 +3,9 @@
 // connected to (so DNS rebinding cannot swap in 127.0.0.1 after a check), and again on every redirect hop.
 // Returns for ANY HTTP status; throws FetchError only for transport failures. Bodies stream through a byte
 // counter before and after decompression, so a 50 MB body or a zip bomb is cut off at maxBytes.
+// Connections are kept alive and reused per host (one agent per allowPrivate setting, the guarded lookup set on
+// the agent, so a pooled socket was always connected through the same guard): a re-poll of a feed on a host
+// just polled skips the TCP (and TLS) handshake.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -89,6 +92,22 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
   };
 }
 
+// Free sockets are closed after this long idle (servers commonly close theirs at 5 s; reusing one the server is
+// closing costs a retry). Node also honours a shorter `Keep-Alive: timeout=` hint from the server.
+const IDLE_MS = 4000;
+const agents = new Map<string, http.Agent>();
+
+function agentFor(protocol: string, allowPrivate: boolean): http.Agent {
+  const key = `${protocol}${allowPrivate}`;
+  let a = agents.get(key);
+  if (!a) {
+    const o = { keepAlive: true, timeout: IDLE_MS, maxFreeSockets: 32, scheduling: 'lifo' as const, lookup: guardedLookup(allowPrivate) };
+    a = protocol === 'https:' ? new https.Agent(o) : new http.Agent(o);
+    agents.set(key, a);
+  }
+  return a;
+}
+
 function transportError(err: unknown, url: URL): FetchError {
   if (err instanceof FetchError) return err;
   const e = err as NodeJS.ErrnoException;
@@ -126,10 +145,11 @@ function requestHeaders(opts: FetchOptions, method: string, body: string | undef
   return h;
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, opts: FetchOptions, flight: Flight) {
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, opts: FetchOptions, flight: Flight, fresh = false) {
   return new Promise<IncomingMessage>((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method, headers, agent: false, lookup: guardedLookup(opts.allowPrivate) });
+    const agent = fresh ? false : agentFor(url.protocol, opts.allowPrivate);
+    const req = mod.request(url, { method, headers, agent, lookup: guardedLookup(opts.allowPrivate) });
     const ms = opts.connectTimeoutMs ?? 10_000;
     const timer = setTimeout(() => {
       flight.fail(new FetchError('timeout', `fetch: no response from ${url.host} within ${ms} ms (connect timeout) — the server may be overloaded; try again later`));
@@ -141,6 +161,12 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
     });
     req.on('error', (err) => {
       clearTimeout(timer);
+      // A pooled socket the server closed while it sat idle: once more on a new connection.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!flight.failure && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+        resolve(send(url, method, headers, body, opts, flight, true));
+        return;
+      }
       reject(flight.failure ?? transportError(err, url));
     });
     req.end(method === 'POST' ? (body ?? '') : undefined);
@@ -258,7 +284,7 @@ export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchRe
       const status = res.statusCode ?? 0;
       const headers = flatHeaders(res);
       if (status === 304) {
-        res.destroy();
+        res.resume(); // no body: the connection goes back to the pool
         return { status, url: current, redirects, headers, body: new Uint8Array(), notModified: true, bytes: 0, ms: performance.now() - started };
       }
       const { body: data, wire } = await readBody(res, u, maxBytes, flight).catch((err) => {

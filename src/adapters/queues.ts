@@ -43,10 +43,18 @@ export interface Queues {
 
 export function createQueues(connection: Redis, prefix: string): Queues {
   const made = new Map<QueueName, Queue>();
+  const seen = new Set<string>();
   const get = <Q extends QueueName>(name: Q): Queue<JobData[Q]> => {
     let q = made.get(name);
     if (!q) {
       q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // Without a listener BullMQ prints every reconnect failure; /healthz and the callers' own errors
+      // already say Redis is down, so one line per distinct message is enough.
+      q.on('error', (err) => {
+        if (seen.has(err.message)) return;
+        seen.add(err.message);
+        process.stderr.write(`queues: ${name}: ${err.message}\n`);
+      });
       made.set(name, q);
     }
     return q as unknown as Queue<JobData[Q]>;

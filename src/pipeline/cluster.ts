@@ -8,7 +8,7 @@ import { COMMON, names, stripHtml, terms } from './cluster/text.ts';
 import type { ItemText } from '../domain/types.ts';
 
 export type { Signature, Similarity };
-export { clusterBatch, type BatchOptions } from './cluster/batch.ts';
+export { type BatchItem, type BatchOptions, type BatchPlan, type StoredStory, clusterBatch, placeBatch } from './cluster/batch.ts';
 
 /** Terms of a body past this point add cost, not evidence: copies agree in their first paragraphs. */
 const MAX_TEXT_TERMS = 400;
@@ -43,6 +43,9 @@ export function bandKeys(sig: Signature): string[] {
 
 /** How many candidate stories (by shared keys) are worth scoring; more only costs time. */
 export const CANDIDATE_LIMIT = 24;
+/** Stories looked at per key, newest first: a key filed by hundreds of stories in the window (a frequent title
+ *  word) says little, and without a cap one such key makes every lookup scan them all. */
+export const KEY_SCAN_LIMIT = 200;
 
 export interface StoryCandidate {
   id: string;

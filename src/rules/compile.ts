@@ -39,10 +39,30 @@ export interface Matcher {
   readonly termsByFirstAtom: readonly (readonly number[])[];
   /** For each term, the rules that mention it. */
   readonly rulesByTerm: readonly (readonly number[])[];
+  /**
+   * For each term, the rules it triggers: every rule is listed under a set of terms at least one of which must
+   * occur for it to hold (its "must" terms; never a term under NOT), so an item evaluates only rules that can hold.
+   */
+  readonly rulesByTrigger: readonly (readonly number[])[];
+  /** Per-matcher working memory for evaluate (reused across items so no per-item allocation grows with rules). */
+  readonly scratch: Scratch;
   /** Rules that could not be compiled (a rule set not checked by loadRuleSet); they are left out. */
   readonly skipped: readonly { topic?: string; rule: string; message: string }[];
   /** The atoms a raw token of item text hits; memoised. */
   atomsOf(token: string): readonly number[];
+}
+
+/**
+ * Working arrays sized by the number of terms and rules, reused by every evaluation: an entry is valid only when
+ * its stamp equals the current generation, so starting an item costs one increment, not a clear.
+ */
+export interface Scratch {
+  gen: number;
+  termStamp: Uint32Array;
+  /** Field bits a term occurred in, and the index of its occurrence list in the evaluation, when stamped. */
+  termBits: Uint8Array;
+  termSlot: Int32Array;
+  ruleStamp: Uint32Array;
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -140,6 +160,43 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     termsByFirstAtom[atoms[0]!]!.push(id);
   });
 
+  // The must-terms of a tree: a set at least one of which occurs whenever the tree holds; null when the tree can
+  // hold with none of its terms (a NOT). AND takes its smallest child set, OR the union of all its children.
+  const must = (n: Compiled): number[] | null => {
+    switch (n.k) {
+      case 'term':
+        return [n.term];
+      case 'near':
+        return n.a.length <= n.b.length ? n.a : n.b;
+      case 'not':
+        return null;
+      case 'and': {
+        let best: number[] | null = null;
+        for (const c of n.c) {
+          const m = must(c);
+          if (m && (!best || m.length < best.length)) best = m;
+        }
+        return best;
+      }
+      case 'or': {
+        const out: number[] = [];
+        for (const c of n.c) {
+          const m = must(c);
+          if (!m) return null;
+          out.push(...m);
+        }
+        return out;
+      }
+    }
+  };
+  const rulesByTrigger: number[][] = terms.map(() => []);
+  rules.forEach((r, i) => {
+    // parseQuery refuses queries that hold without any of their words, so `must` is never null here; should it
+    // be, the rule is listed under every term it mentions (the old, wider index).
+    const triggers = must(r.tree) ?? rulesByTerm.flatMap((rs, t) => (rs.includes(i) ? [t] : []));
+    for (const t of new Set(triggers)) rulesByTrigger[t]!.push(i);
+  });
+
   const walk = (root: TrieNode, s: string, out: number[]) => {
     let node: TrieNode | undefined = root;
     for (const ch of s) {
@@ -172,6 +229,8 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     terms,
     termsByFirstAtom,
     rulesByTerm,
+    rulesByTrigger,
+    scratch: { gen: 0, termStamp: new Uint32Array(terms.length), termBits: new Uint8Array(terms.length), termSlot: new Int32Array(terms.length), ruleStamp: new Uint32Array(rules.length) },
     skipped,
     atomsOf,
   };

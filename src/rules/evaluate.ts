@@ -1,7 +1,7 @@
 // Runs a compiled matcher over one item: tokenise each field once, look each token up in the matcher's
 // dictionary, record where each term occurs, then evaluate only the rules that mention a term that occurred.
 import type { ItemText } from '../domain/types.ts';
-import { type Compiled, FIELD_BIT, type Matcher } from './compile.ts';
+import { type Compiled, FIELD_BIT, type Matcher, type Scratch } from './compile.ts';
 import { FIELDS, type Field, fieldText, isWordChar } from './text.ts';
 import type { TermHit } from './types.ts';
 
@@ -12,9 +12,6 @@ interface FieldTokens {
   starts: number[];
   ends: number[];
 }
-
-/** Term occurrences: field index, first and last token position, flattened in threes. */
-type Hits = Map<number, number[]>;
 
 export interface Evaluation {
   /** Indices into matcher.rules of the rules (and excludes) whose query holds. */
@@ -28,12 +25,51 @@ export interface Evaluation {
 const ALWAYS = /[()[\]{}|\u2013\u2014\u2026]/;
 const BREAK = /[.,;:!?](?:\s|$)|[()[\]{}|\u2013\u2014\u2026]|\s-\s/;
 
+// What the tree evaluators read: the matcher's scratch arrays stamped with this evaluation's generation, the
+// occurrence list of each term that occurred (field index, first and last token position, in threes) and the
+// fields' tokens.
+interface Ctx {
+  s: Scratch;
+  gen: number;
+  terms: number[];
+  lists: number[][];
+  fields: FieldTokens[];
+}
+
+const bitsOf = (ctx: Ctx, t: number) => (ctx.s.termStamp[t] === ctx.gen ? ctx.s.termBits[t]! : 0);
+const listOf = (ctx: Ctx, t: number) => ctx.lists[ctx.s.termSlot[t]!]!;
+
+// Makes the scratch arrays describe this evaluation again (explain may be called after another item was
+// evaluated with the same matcher): cost proportional to the terms that occurred.
+function restamp(ctx: Ctx): void {
+  if (ctx.s.termStamp.length && ctx.terms.length && ctx.s.termStamp[ctx.terms[0]!] === ctx.gen && ctx.s.gen === ctx.gen) return;
+  const s = ctx.s;
+  ctx.gen = s.gen = (s.gen + 1) >>> 0 || 1;
+  for (let i = 0; i < ctx.terms.length; i++) {
+    const t = ctx.terms[i]!;
+    let bits = 0;
+    const list = ctx.lists[i]!;
+    for (let j = 0; j < list.length; j += 3) bits |= ctx.fields[list[j]!]!.bit;
+    s.termStamp[t] = ctx.gen;
+    s.termBits[t] = bits;
+    s.termSlot[t] = i;
+  }
+}
+
 export function evaluate(m: Matcher, item: ItemText): Evaluation {
+  const s = m.scratch;
+  // A new generation invalidates every stamped entry at once; on wrap-around, clear for real.
+  s.gen = (s.gen + 1) >>> 0;
+  if (s.gen === 0) {
+    s.termStamp.fill(0);
+    s.ruleStamp.fill(0);
+    s.gen = 1;
+  }
+  const gen = s.gen;
+  const { termStamp, termBits, termSlot, ruleStamp } = s;
   const fields: FieldTokens[] = [];
-  const hits: Hits = new Map();
-  // For each term, the bits of the fields it occurs in: what a term leaf of a rule tree tests.
-  const where = new Uint8Array(m.terms.length);
-  const seen = new Uint8Array(m.rules.length);
+  const hitTerms: number[] = [];
+  const lists: number[][] = [];
   const candidates: number[] = [];
   for (const field of FIELDS) {
     const text = fieldText(item, field);
@@ -50,11 +86,11 @@ export function evaluate(m: Matcher, item: ItemText): Evaluation {
     while (i < n) {
       while (i < n && !isWordChar(text, i)) i++;
       if (i >= n) break;
-      const s = i;
+      const st = i;
       while (i < n && isWordChar(text, i)) i++;
-      starts.push(s);
+      starts.push(st);
       ends.push(i);
-      atoms.push(m.atomsOf(text.slice(s, i)));
+      atoms.push(m.atomsOf(text.slice(st, i)));
     }
     // A phrase continues from token q-1 to q only when no clause punctuation separates them.
     const joined = (q: number) => {
@@ -71,45 +107,50 @@ export function evaluate(m: Matcher, item: ItemText): Evaluation {
           let ok = p + seq.length <= atoms.length;
           for (let k = 1; ok && k < seq.length; k++) ok = atoms[p + k]!.includes(seq[k]!) && joined(p + k);
           if (!ok) continue;
-          let list = hits.get(t);
-          if (!list) {
+          let list: number[];
+          if (termStamp[t] !== gen) {
+            termStamp[t] = gen;
+            termBits[t] = 0;
+            termSlot[t] = lists.length;
             list = [];
-            hits.set(t, list);
-            const rules = m.rulesByTerm[t]!;
+            lists.push(list);
+            hitTerms.push(t);
+            const rules = m.rulesByTrigger[t]!;
             for (let r = 0; r < rules.length; r++) {
-              if (seen[rules[r]!]) continue;
-              seen[rules[r]!] = 1;
-              candidates.push(rules[r]!);
+              const rule = rules[r]!;
+              if (ruleStamp[rule] === gen) continue;
+              ruleStamp[rule] = gen;
+              candidates.push(rule);
             }
-          }
-          where[t]! |= bit;
+          } else list = lists[termSlot[t]!]!;
+          termBits[t]! |= bit;
           list.push(fi, p, p + seq.length - 1);
         }
       }
     }
   }
-  const ctx: Ctx = { hits, where, fields };
+  const ctx: Ctx = { s, gen, terms: hitTerms, lists, fields };
   const fired: number[] = [];
-  for (const r of candidates) if (holds(m.rules[r]!.tree, ctx)) fired.push(r);
+  for (let i = 0; i < candidates.length; i++) if (holds(m.rules[candidates[i]!]!.tree, ctx)) fired.push(candidates[i]!);
   fired.sort((a, b) => a - b);
-  return { fired, explain: (r) => explain(m.rules[r]!.tree, ctx) };
-}
-
-interface Ctx {
-  hits: Hits;
-  where: Uint8Array;
-  fields: FieldTokens[];
+  return {
+    fired,
+    explain: (r) => {
+      if (s.gen !== ctx.gen) restamp(ctx);
+      return explain(m.rules[r]!.tree, ctx);
+    },
+  };
 }
 
 function holds(n: Compiled, ctx: Ctx): boolean {
   switch (n.k) {
     case 'term':
-      return (ctx.where[n.term]! & n.mask) !== 0;
+      return (bitsOf(ctx, n.term) & n.mask) !== 0;
     case 'and':
-      for (const c of n.c) if (!holds(c, ctx)) return false;
+      for (let i = 0; i < n.c.length; i++) if (!holds(n.c[i]!, ctx)) return false;
       return true;
     case 'or':
-      for (const c of n.c) if (holds(c, ctx)) return true;
+      for (let i = 0; i < n.c.length; i++) if (holds(n.c[i]!, ctx)) return true;
       return false;
     case 'not':
       return !holds(n.c, ctx);
@@ -121,14 +162,14 @@ function holds(n: Compiled, ctx: Ctx): boolean {
 // Finds occurrences of the two sides close enough in one field; with `out`, collects all of them (for
 // explaining), otherwise stops at the first.
 function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[][] | null): boolean {
-  const { where, hits, fields } = ctx;
+  const { fields } = ctx;
   let found = false;
   for (const ta of n.a) {
-    if (!(where[ta]! & n.mask)) continue;
-    const a = hits.get(ta)!;
+    if (!(bitsOf(ctx, ta) & n.mask)) continue;
+    const a = listOf(ctx, ta);
     for (const tb of n.b) {
-      if (!(where[tb]! & n.mask)) continue;
-      const b = hits.get(tb)!;
+      if (!(bitsOf(ctx, tb) & n.mask)) continue;
+      const b = listOf(ctx, tb);
       for (let i = 0; i < a.length; i += 3) {
         if (!(fields[a[i]!]!.bit & n.mask)) continue;
         const as = a[i + 1]!;
@@ -157,9 +198,9 @@ function explain(tree: Compiled, ctx: Ctx): TermHit[] {
     let ok: boolean;
     switch (n.k) {
       case 'term': {
-        ok = (ctx.where[n.term]! & n.mask) !== 0;
+        ok = (bitsOf(ctx, n.term) & n.mask) !== 0;
         if (!ok) break;
-        const h = ctx.hits.get(n.term)!;
+        const h = listOf(ctx, n.term);
         for (let i = 0; i < h.length; i += 3) if (ctx.fields[h[i]!]!.bit & n.mask) occ.push([h[i]!, h[i + 1]!, h[i + 2]!]);
         break;
       }

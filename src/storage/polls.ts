@@ -69,53 +69,70 @@ export interface PollRecord {
   itemsPerDay: number | null;
 }
 
-/** Writes one poll's outcome in ONE statement: health, validators, schedule, and a fetch_log row. Clears the
- *  claim. (One statement, not a transaction: on PGlite a 304 re-poll costs two queries in all.) */
+/** Writes one poll's outcome: recordPolls with one record. */
 export async function recordPoll(db: Db, sourceId: number, p: PollRecord): Promise<Source> {
-  const [r] = await db.query(
-    `WITH u AS (
-       UPDATE sources SET
-         last_fetch_at = $2, last_status = $3,
-         last_success_at = CASE WHEN $4 THEN last_success_at ELSE $2 END,
-         last_new_item_at = CASE WHEN $5 > 0 THEN $2 ELSE last_new_item_at END,
-         consecutive_failures = CASE WHEN $4 THEN consecutive_failures + 1 ELSE 0 END,
-         failing_since = CASE WHEN $4 THEN coalesce(failing_since, $2) ELSE NULL END,
-         failing_notified_at = CASE WHEN $4 THEN failing_notified_at ELSE NULL END,
-         last_error = CASE WHEN $4 THEN $6 ELSE NULL END,
-         etag = CASE WHEN $4 THEN etag ELSE $7 END,
-         last_modified = CASE WHEN $4 THEN last_modified ELSE $8 END,
-         body_hash = CASE WHEN $4 THEN body_hash ELSE $9 END,
-         polls_since_full = $10, interval_s = $11, next_poll_at = $12, next_poll_reason = $13,
-         error_score = $14, items_per_day = $15, claimed_until = NULL
-       WHERE id = $1 RETURNING *
+  const r = (await recordPolls(db, [{ ...p, sourceId }])).get(sourceId);
+  if (!r) throw new Error(`poll: source ${sourceId} vanished while it was being polled`);
+  return r;
+}
+
+/** Writes the outcomes of several polls (of different sources) in ONE statement: health, validators,
+ *  schedule, and a fetch_log row each; clears the claims. The poll worker batches concurrent polls' outcomes
+ *  through this (one statement per batch instead of one per poll). A source that no longer exists is missing
+ *  from the result. */
+export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: number })[]): Promise<Map<number, Source>> {
+  if (!polls.length) return new Map();
+  const rows = [...polls]
+    .sort((a, b) => a.sourceId - b.sourceId)
+    .map((p) => ({
+      id: p.sourceId,
+      at: p.at,
+      status: p.status ?? null,
+      failed: p.result === 'error',
+      new_items: p.newItems,
+      error: p.error ?? null,
+      etag: p.etag ?? null,
+      last_modified: p.lastModified ?? null,
+      body_hash: p.bodyHash ?? null,
+      polls_since_full: p.pollsSinceFull,
+      interval_s: p.intervalS,
+      next_poll_at: p.nextPollAt,
+      reason: p.nextPollReason,
+      error_score: p.errorScore,
+      items_per_day: p.itemsPerDay,
+      result: p.result,
+      ms: Math.round(p.ms),
+      bytes: p.bytes,
+    }));
+  const out = await db.query(
+    `WITH p AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(id bigint, at timestamptz, status integer, failed boolean,
+         new_items integer, error text, etag text, last_modified text, body_hash text, polls_since_full integer,
+         interval_s integer, next_poll_at timestamptz, reason text, error_score real, items_per_day real,
+         result text, ms integer, bytes integer)
+     ), u AS (
+       UPDATE sources s SET
+         last_fetch_at = p.at, last_status = p.status,
+         last_success_at = CASE WHEN p.failed THEN s.last_success_at ELSE p.at END,
+         last_new_item_at = CASE WHEN p.new_items > 0 THEN p.at ELSE s.last_new_item_at END,
+         consecutive_failures = CASE WHEN p.failed THEN s.consecutive_failures + 1 ELSE 0 END,
+         failing_since = CASE WHEN p.failed THEN coalesce(s.failing_since, p.at) ELSE NULL END,
+         failing_notified_at = CASE WHEN p.failed THEN s.failing_notified_at ELSE NULL END,
+         last_error = CASE WHEN p.failed THEN p.error ELSE NULL END,
+         etag = CASE WHEN p.failed THEN s.etag ELSE p.etag END,
+         last_modified = CASE WHEN p.failed THEN s.last_modified ELSE p.last_modified END,
+         body_hash = CASE WHEN p.failed THEN s.body_hash ELSE p.body_hash END,
+         polls_since_full = p.polls_since_full, interval_s = p.interval_s, next_poll_at = p.next_poll_at,
+         next_poll_reason = p.reason, error_score = p.error_score, items_per_day = p.items_per_day, claimed_until = NULL
+       FROM p WHERE s.id = p.id RETURNING s.*
      ), log AS (
        INSERT INTO fetch_log (source_id, at, result, status, ms, bytes, new_items, error)
-       SELECT id, $2, $16, $3, $17, $18, $5, $6 FROM u
+       SELECT p.id, p.at, p.result, p.status, p.ms, p.bytes, p.new_items, p.error FROM p JOIN u ON u.id = p.id
      )
      SELECT * FROM u`,
-    [
-      sourceId,
-      p.at,
-      p.status ?? null,
-      p.result === 'error',
-      p.newItems,
-      p.error ?? null,
-      p.etag ?? null,
-      p.lastModified ?? null,
-      p.bodyHash ?? null,
-      p.pollsSinceFull,
-      p.intervalS,
-      p.nextPollAt,
-      p.nextPollReason,
-      p.errorScore,
-      p.itemsPerDay,
-      p.result,
-      Math.round(p.ms),
-      p.bytes,
-    ],
+    [JSON.stringify(rows)],
   );
-  if (!r) throw new Error(`poll: source ${sourceId} vanished while it was being polled`);
-  return toSource(r);
+  return new Map(out.map((r) => [Number(r.id), toSource(r)]));
 }
 
 export interface FetchLogRow {

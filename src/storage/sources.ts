@@ -114,6 +114,12 @@ export async function getSource(db: Db, id: number): Promise<Source | undefined>
   return r ? toSource(r) : undefined;
 }
 
+/** Several sources in one read (the poll worker loads the sources of concurrent polls together). */
+export async function getSources(db: Db, ids: number[]): Promise<Map<number, Source>> {
+  const rows = await db.query('SELECT * FROM sources WHERE id = ANY($1::bigint[])', [ids]);
+  return new Map(rows.map((r) => [Number(r.id), toSource(r)]));
+}
+
 export async function listSources(db: Db): Promise<Source[]> {
   return (await db.query('SELECT * FROM sources ORDER BY lower(name), id')).map(toSource);
 }

@@ -1,7 +1,9 @@
-// The batch clusterer for the CLI and the bench: the same signature / bandKeys / decide as the workers, with
-// an in-memory key index standing in for the story_keys table. Items are taken in published order.
+// Placing a batch of items into stories, in published order, with an in-memory key index so items of one
+// batch find each other's new stories. Two callers, one loop: clusterBatch (the CLI and the bench: every story
+// is new) and storage's assignStories (a poll's batch: stored stories arrive as candidates found by
+// storage's key lookup, and the plan says what to write). Same signature / bandKeys / decide as cluster().
 import type { ItemText } from '../../domain/types.ts';
-import { CANDIDATE_LIMIT, type ClusterOptions, WINDOW_HOURS, bandKeys, bestScore, decide, signature } from '../cluster.ts';
+import { CANDIDATE_LIMIT, type ClusterOptions, KEY_SCAN_LIMIT, type StoryCandidate, WINDOW_HOURS, bandKeys, bestScore, decide, signature } from '../cluster.ts';
 import type { Signature } from './similarity.ts';
 
 export interface BatchOptions extends ClusterOptions {
@@ -12,53 +14,136 @@ export interface BatchOptions extends ClusterOptions {
   fallbackTime?: number;
 }
 
-/** Entries of one key looked at per item, newest first. */
-const KEY_SCAN_LIMIT = 200;
+/** A stored story, as storage's candidate lookup found it. */
+export interface StoredStory extends StoryCandidate {
+  /** ISO-8601: the earliest item's time (a backfilled item earlier than this becomes the first representative). */
+  firstSeen?: string;
+  /** Stories an editor split apart from this one: never merged with it automatically. */
+  apart?: readonly string[];
+}
 
-interface Story {
+export interface BatchItem {
   id: string;
+  /** Epoch ms. */
+  t: number;
+  sig: Signature;
+  keys: readonly string[];
+  /** Ids of the stored stories found for this item (StoredStory ids). */
+  candidates?: readonly string[];
+  /** Stored stories an editor moved this item out of: it never goes back into them. */
+  splitFrom?: readonly string[];
+}
+
+/** One story of the plan: a stored one (`stored` is its id) or a new one (`firstItem` started it). */
+export interface PlannedStory {
+  stored?: string;
+  firstItem?: string;
+  /** Epoch ms of its earliest item. */
+  firstMs: number;
+  /** Set when folded into another story of the plan: that story's slot, the live one at the end. */
+  into?: number;
+}
+
+export interface Placement {
+  itemId: string;
+  kind: 'new' | 'join' | 'merge';
+  score?: number;
+  /** The slot (index into `stories`) the item is in once the whole batch is placed. */
+  home: number;
+}
+
+export interface BatchPlan {
+  stories: PlannedStory[];
+  /** In the order items were placed (published order). */
+  placements: Placement[];
+  /** Each fold as it happened: `other` went into `into` because `itemId` bridged them. */
+  merges: { into: number; other: number; itemId: string; score: number }[];
+}
+
+interface Slot {
+  stored?: string;
+  firstItem?: string;
+  firstMs: number;
   lastMs: number;
-  sigs: Signature[];
+  first?: Signature;
+  latest: Signature[];
   parent: number;
+  apart: readonly string[];
+}
+
+/** Stored stories before new ones; stored by id, new ones in the order they were made (the oldest wins a merge). */
+function older(a: Slot, ai: number, b: Slot, bi: number): boolean {
+  if (a.stored !== undefined && b.stored !== undefined) return Number(a.stored) < Number(b.stored);
+  if (a.stored !== undefined || b.stored !== undefined) return a.stored !== undefined;
+  return ai < bi;
 }
 
 /** Item id -> story id; a story's id is the id of its first item (earliest story wins a merge). */
 export function clusterBatch(items: readonly ItemText[], opts: BatchOptions = {}): Map<string, string> {
-  const windowMs = (opts.windowHours ?? WINDOW_HOURS) * 3_600_000;
-  const reps = Math.max(1, opts.representatives ?? 2);
-  const timed = items.map((item, i) => {
+  const batch = items.map((item): BatchItem => {
     let t = item.published ? Date.parse(item.published) : Number.NaN;
     if (!Number.isFinite(t)) t = opts.fallbackTime ?? Number.NaN;
     if (!Number.isFinite(t)) throw new Error(`cluster: item ${item.id} has no valid published date; give one (ISO-8601) or a fallback time`);
-    return { item, t, i };
+    const sig = signature(item);
+    return { id: item.id, t, sig, keys: bandKeys(sig) };
   });
-  timed.sort((a, b) => a.t - b.t || a.i - b.i);
+  const plan = placeBatch(batch, [], opts);
+  return new Map(plan.placements.map((p) => [p.itemId, plan.stories[p.home]!.firstItem!]));
+}
 
-  const stories: Story[] = [];
+/**
+ * Places items (taken in published order, then input order) into stored or new stories: per item the stored
+ * candidates given plus, through the in-memory index, the stories earlier items of the batch went to, scored
+ * and decided by `decide`. A merge drops stories an editor split apart from the best one and folds the rest
+ * into the oldest. Pure: the plan says what to write.
+ */
+export function placeBatch(items: readonly BatchItem[], stored: readonly StoredStory[], opts: BatchOptions = {}): BatchPlan {
+  const windowMs = (opts.windowHours ?? WINDOW_HOURS) * 3_600_000;
+  const reps = Math.max(1, opts.representatives ?? 2);
+  const timed = items.map((item, i) => ({ item, i })).sort((a, b) => a.item.t - b.item.t || a.i - b.i);
+  const byId = new Map(stored.map((s) => [s.id, s]));
+
+  const slots: Slot[] = [];
   const find = (s: number): number => {
-    while (stories[s]!.parent !== s) {
-      stories[s]!.parent = stories[stories[s]!.parent]!.parent;
-      s = stories[s]!.parent;
+    while (slots[s]!.parent !== s) {
+      slots[s]!.parent = slots[slots[s]!.parent]!.parent;
+      s = slots[s]!.parent;
     }
     return s;
   };
-  // key -> [story, time filed] in filing order, so a scan from the end stops at the window's edge.
-  const index = new Map<string, { story: number; t: number }[]>();
-  const itemStory = new Map<string, number>();
-  const hits = new Map<number, number>();
+  const slotOf = new Map<string, number>();
+  const storedSlot = (id: string): number | undefined => {
+    let s = slotOf.get(id);
+    if (s === undefined) {
+      const c = byId.get(id);
+      if (!c) return undefined;
+      s = slots.length;
+      const lastMs = Date.parse(c.lastSeen);
+      slots.push({ stored: id, firstMs: c.firstSeen ? Date.parse(c.firstSeen) : lastMs, lastMs, first: c.sigs[0], latest: c.sigs.slice(1), parent: s, apart: c.apart ?? [] });
+      slotOf.set(id, s);
+    }
+    return find(s);
+  };
+  // A stored id leads to its live slot only once the story is in the plan (else it cannot be a candidate).
+  const live = (id: string) => (slotOf.has(id) ? find(slotOf.get(id)!) : undefined);
+  const apart = (a: number, b: number) => slots[a]!.apart.some((id) => live(id) === b) || slots[b]!.apart.some((id) => live(id) === a);
 
+  // key -> [slot, time filed] in filing order, so a scan from the end stops at the window's edge.
+  const index = new Map<string, { story: number; t: number }[]>();
+  const hits = new Map<number, number>();
+  const placements: Placement[] = [];
+  const merges: BatchPlan['merges'] = [];
   let sweptAt = Number.NEGATIVE_INFINITY;
-  for (const { item, t } of timed) {
+  for (const { item } of timed) {
+    const { t, sig } = item;
     if (t - sweptAt > windowMs) {
       // Most MinHash band keys are never seen again: forget keys whose newest entry left the window, so the
       // index holds one window of items, not the whole batch.
       for (const [k, list] of index) if (list[list.length - 1]!.t < t - windowMs) index.delete(k);
       sweptAt = t;
     }
-    const sig = signature(item);
-    const keys = bandKeys(sig);
     hits.clear();
-    for (const k of keys) {
+    for (const k of item.keys) {
       const list = index.get(k);
       if (!list) continue;
       let j = list.length - 1;
@@ -71,37 +156,77 @@ export function clusterBatch(items: readonly ItemText[], opts: BatchOptions = {}
       }
       if (j > 64 && list[j]!.t < t - windowMs) list.splice(0, j + 1); // drop what fell out of the window, in bulk
     }
-    const ranked = [...hits].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CANDIDATE_LIMIT);
-    const scored = ranked
-      .filter(([s]) => t - stories[s]!.lastMs <= windowMs)
-      .map(([s]) => ({ id: String(s), score: bestScore(sig, stories[s]!.sigs) }));
+    const ranked = [...hits].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CANDIDATE_LIMIT).map(([s]) => s);
+    const found = new Set(ranked);
+    for (const id of item.candidates ?? []) {
+      const s = storedSlot(id);
+      if (s !== undefined) found.add(s);
+    }
+    const excluded = new Set((item.splitFrom ?? []).map(live).filter((s) => s !== undefined));
+    const scored = [...found]
+      .filter((s) => Math.abs(t - slots[s]!.lastMs) <= windowMs && !excluded.has(s))
+      .map((s) => ({ id: String(s), score: bestScore(sig, representatives(slots[s]!)) }));
     const d = decide(scored, opts);
     let home: number;
+    let kind: Placement['kind'] = d.kind;
     if (d.kind === 'new') {
-      home = stories.length;
-      stories.push({ id: item.id, lastMs: t, sigs: [], parent: home });
+      home = slots.length;
+      slots.push({ firstItem: item.id, firstMs: t, lastMs: t, latest: [], parent: home, apart: [] });
     } else if (d.kind === 'join') {
       home = Number(d.storyId);
     } else {
-      const ids = d.storyIds.map(Number).sort((a, b) => a - b);
-      home = ids[0]!;
-      for (const other of ids.slice(1)) {
-        stories[other]!.parent = home;
-        stories[home]!.sigs.push(...stories[other]!.sigs.slice(0, 1));
-      }
+      const best = Number(d.storyIds[0]);
+      const keep = d.storyIds.map(Number).filter((s) => s === best || !apart(best, s));
+      home = keep.reduce((a, b) => (older(slots[b]!, b, slots[a]!, a) ? b : a));
+      for (const other of keep) if (other !== home) fold(slots, home, other);
+      for (const other of keep) if (other !== home) merges.push({ into: home, other, itemId: item.id, score: d.score });
+      if (keep.length < 2) kind = 'join';
     }
-    const story = stories[home]!;
-    story.lastMs = Math.max(story.lastMs, t);
-    story.sigs.push(sig);
-    if (story.sigs.length > reps) story.sigs.splice(1, story.sigs.length - reps); // keep the first and the latest
-    itemStory.set(item.id, home);
-    for (const k of keys) {
+    addRepresentative(slots[home]!, sig, t, reps);
+    placements.push({ itemId: item.id, kind, score: d.kind === 'new' ? undefined : d.score, home });
+    for (const k of item.keys) {
       const list = index.get(k);
       if (list) list.push({ story: home, t });
       else index.set(k, [{ story: home, t }]);
     }
   }
-  const out = new Map<string, string>();
-  for (const { item } of timed) out.set(item.id, stories[find(itemStory.get(item.id)!)]!.id);
-  return out;
+  for (const p of placements) p.home = find(p.home);
+  const stories = slots.map((s, i): PlannedStory => ({
+    stored: s.stored,
+    firstItem: s.firstItem,
+    firstMs: s.firstMs,
+    into: find(i) === i ? undefined : find(i),
+  }));
+  return { stories, placements, merges };
+}
+
+const representatives = (s: Slot): Signature[] => (s.first ? [s.first, ...s.latest] : s.latest);
+
+/** The story keeps its first item's signature and its latest `reps - 1`, by time (as storage picks them). */
+function addRepresentative(s: Slot, sig: Signature, t: number, reps: number): void {
+  if (!s.first) {
+    s.first = sig;
+  } else if (t < s.firstMs) {
+    if (s.latest.length === 0 && reps > 1) s.latest.push(s.first); // a one-item story: its item is also the latest
+    s.first = sig;
+  } else if (t >= s.lastMs || s.latest.length < reps - 1) {
+    s.latest.push(sig);
+  }
+  if (s.latest.length > reps - 1) s.latest.splice(0, s.latest.length - (reps - 1));
+  s.firstMs = Math.min(s.firstMs, t);
+  s.lastMs = Math.max(s.lastMs, t);
+}
+
+/** Folds `other` into `home`: the earlier first item and the later latest ones represent the whole. */
+function fold(slots: Slot[], home: number, other: number): void {
+  const h = slots[home]!;
+  const o = slots[other]!;
+  o.parent = home;
+  if (o.firstMs < h.firstMs && o.first) {
+    h.first = o.first;
+    h.firstMs = o.firstMs;
+  }
+  if (o.lastMs > h.lastMs) h.latest = o.latest.slice(); // trimmed to reps - 1 when the bridging item is added
+  h.lastMs = Math.max(h.lastMs, o.lastMs);
+  h.apart = [...h.apart, ...o.apart];
 }
