@@ -40,10 +40,19 @@ export const SHORT_TEXT_CHARS = 400;
 const PAGE_TIMEOUT_MS = 15_000;
 const PAGE_MAX_BYTES = 5 * 1024 * 1024;
 
+const inFlight = new WeakMap<IngestRuntime['db'], Promise<Matcher>>();
+
 /** THE place that decides which rules tag items: the database's active rule version, or the shipped pack
- *  when none was saved (cached per version; see src/rules/active.ts). */
+ *  when none was saved (cached per version; see src/rules/active.ts). Concurrent polls share one in-flight
+ *  version check instead of one query each (a check already in flight when a save commits may answer the
+ *  old version; the next check, one statement later, sees the new one). */
 export function activeMatcher(rt: IngestRuntime): Promise<Matcher> {
-  return activeRulesMatcher(rt);
+  let p = inFlight.get(rt.db);
+  if (!p) {
+    p = activeRulesMatcher(rt).finally(() => inFlight.delete(rt.db));
+    inFlight.set(rt.db, p);
+  }
+  return p;
 }
 
 export interface TaggedItem {

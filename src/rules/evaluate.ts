@@ -1,5 +1,8 @@
 // Runs a compiled matcher over one item: tokenise each field once, look each token up in the matcher's
-// dictionary, record where each term occurs, then evaluate only the rules that mention a term that occurred.
+// dictionary, record where each term occurs, then evaluate only the rules one of whose must-terms occurred
+// (Matcher.rulesByTrigger). Nothing here is sized by the number of rules: per-term and per-rule state lives in
+// the matcher's scratch arrays, stamped with a generation number instead of cleared, so an item's cost follows
+// its text and the terms it hits.
 import type { ItemText } from '../domain/types.ts';
 import { type Compiled, FIELD_BIT, type Matcher, type Scratch } from './compile.ts';
 import { FIELDS, type Field, fieldText, isWordChar } from './text.ts';
@@ -39,16 +42,27 @@ interface Ctx {
 const bitsOf = (ctx: Ctx, t: number) => (ctx.s.termStamp[t] === ctx.gen ? ctx.s.termBits[t]! : 0);
 const listOf = (ctx: Ctx, t: number) => ctx.lists[ctx.s.termSlot[t]!]!;
 
-// Makes the scratch arrays describe this evaluation again (explain may be called after another item was
-// evaluated with the same matcher): cost proportional to the terms that occurred.
+// Starts a new generation of the scratch arrays: every stamped entry becomes stale at once (on wrap-around,
+// the stamps are cleared for real).
+function nextGen(s: Scratch): number {
+  s.gen = (s.gen + 1) >>> 0;
+  if (s.gen === 0) {
+    s.termStamp.fill(0);
+    s.ruleStamp.fill(0);
+    s.gen = 1;
+  }
+  return s.gen;
+}
+
+// Makes the scratch arrays describe this evaluation again, for explain called after the matcher evaluated
+// another item: cost proportional to the terms that occurred here.
 function restamp(ctx: Ctx): void {
-  if (ctx.s.termStamp.length && ctx.terms.length && ctx.s.termStamp[ctx.terms[0]!] === ctx.gen && ctx.s.gen === ctx.gen) return;
   const s = ctx.s;
-  ctx.gen = s.gen = (s.gen + 1) >>> 0 || 1;
+  ctx.gen = nextGen(s);
   for (let i = 0; i < ctx.terms.length; i++) {
     const t = ctx.terms[i]!;
-    let bits = 0;
     const list = ctx.lists[i]!;
+    let bits = 0;
     for (let j = 0; j < list.length; j += 3) bits |= ctx.fields[list[j]!]!.bit;
     s.termStamp[t] = ctx.gen;
     s.termBits[t] = bits;
@@ -58,14 +72,7 @@ function restamp(ctx: Ctx): void {
 
 export function evaluate(m: Matcher, item: ItemText): Evaluation {
   const s = m.scratch;
-  // A new generation invalidates every stamped entry at once; on wrap-around, clear for real.
-  s.gen = (s.gen + 1) >>> 0;
-  if (s.gen === 0) {
-    s.termStamp.fill(0);
-    s.ruleStamp.fill(0);
-    s.gen = 1;
-  }
-  const gen = s.gen;
+  const gen = nextGen(s);
   const { termStamp, termBits, termSlot, ruleStamp } = s;
   const fields: FieldTokens[] = [];
   const hitTerms: number[] = [];
