@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemText } from '../../src/domain/types.ts';
 import { tag } from '../../src/pipeline/tag.ts';
 import { compileRules } from '../../src/rules/compile.ts';
+import { evaluate } from '../../src/rules/evaluate.ts';
 import { fieldText } from '../../src/rules/text.ts';
 import type { RuleSet } from '../../src/rules/types.ts';
 
@@ -150,5 +151,42 @@ describe('tag: topics, exclusions and explanations', () => {
     const item = { id: '6', title: 'Probation pay row: word7 and other7' };
     expect(tag(big, item).topics).toEqual(['probation', 'workforce', 'noise']);
     expect(tag(big, item).matches.filter((x) => x.topic !== 'noise')).toEqual(tag(m, item).matches);
+  });
+
+  it('indexes each rule under terms it needs, never under a term it forbids', () => {
+    const rs: RuleSet = {
+      exclude: [],
+      topics: [{ id: 't', name: 'T', rules: [
+        { id: 'and-not', query: 'prison AND staff NOT ukraine' },
+        { id: 'or', query: 'jail OR (court NEAR/2 backlog)' },
+        { id: 'not-first', query: 'NOT sport AND (parole OR recall)' },
+      ], exclude: [] }],
+    };
+    const mm = compileRules(rs);
+    const triggered = (word: string) => {
+      const t = mm.terms.findIndex((atoms) => atoms.length === 1 && mm.atomsOf(word).includes(atoms[0]!));
+      return (mm.rulesByTrigger[t] ?? []).map((r) => mm.rules[r]!.id);
+    };
+    expect(triggered('ukraine')).toEqual([]);
+    expect(triggered('sport')).toEqual([]);
+    expect(triggered('prison').concat(triggered('staff'))).toEqual(['and-not']);
+    expect(triggered('jail')).toEqual(['or']);
+    expect(triggered('court').concat(triggered('backlog'))).toEqual(['or']);
+    expect(triggered('parole')).toEqual(['not-first']);
+    expect(triggered('recall')).toEqual(['not-first']);
+    expect(tag(mm, { id: '1', title: 'Ukraine prison staff' }).topics).toEqual([]);
+    expect(tag(mm, { id: '2', title: 'Parole hearing, no sport' }).topics).toEqual([]);
+    expect(tag(mm, { id: '3', title: 'Court backlog grows' }).matches[0]!.rule).toBe('or');
+  });
+
+  it('explains an evaluation correctly after the matcher has evaluated other items', () => {
+    const first = evaluate(m, { id: 'a', title: 'Probation pay talks' });
+    const second = evaluate(m, { id: 'b', title: '', summary: 'A prison strike, no probation news' });
+    expect(first.explain(first.fired[0]!)).toEqual([{ field: 'title', start: 0, end: 9, text: 'Probation' }]);
+    expect(second.explain(second.fired[0]!)).toEqual([{ field: 'summary', start: 20, end: 29, text: 'probation' }]);
+    expect(first.explain(first.fired[1]!)).toEqual([
+      { field: 'title', start: 0, end: 9, text: 'Probation' },
+      { field: 'title', start: 10, end: 13, text: 'pay' },
+    ]);
   });
 });
