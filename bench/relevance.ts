@@ -1,7 +1,7 @@
-// `npm run bench -- relevance [--rules FILE] [--verbose] [--show N]`: precision, recall and F1 of a rule pack
+// `npm run bench -- relevance [--rules FILE] [--half even|odd] [--verbose] [--show N]`: precision, recall and F1 of a rule pack
 // (default: the shipped one) on ../shared/eval/dev.jsonl, for `relevant` and per topic, on all lines and
 // separately on even and odd lines (tune on one half, check on the other: a gap means rules fit the items,
-// not the rubric). --verbose lists the ids of the top false positives and negatives. Skips when absent.
+// not the rubric). --half limits the per-topic table and the listings to one half. --verbose lists the ids of the top false positives and negatives. Skips when absent.
 import { existsSync, readFileSync } from 'node:fs';
 import type { ItemText } from '../src/domain/types.ts';
 import { tag } from '../src/pipeline/tag.ts';
@@ -17,6 +17,11 @@ const opt = (name: string) => {
 };
 const verbose = args.includes('--verbose');
 const show = Number(opt('--show') ?? 25);
+const half = opt('--half');
+if (half !== undefined && half !== 'even' && half !== 'odd') {
+  console.error('relevance: --half takes even or odd');
+  process.exit(2);
+}
 
 if (!existsSync(DEV)) {
   console.log('relevance: ../shared/eval/dev.jsonl is absent; nothing to measure (skipped)');
@@ -80,8 +85,10 @@ console.log(`relevant      all  ${fmt(count(all, rel, gold))}`);
 console.log(`relevant     even  ${fmt(count((i) => items[i]!.line % 2 === 0, rel, gold))}`);
 console.log(`relevant      odd  ${fmt(count((i) => items[i]!.line % 2 === 1, rel, gold))}`);
 console.log(`relevant high-conf ${fmt(count((i) => items[i]!.confidence === 'high', rel, gold))}`);
+const inHalf = (i: number) => half === undefined || items[i]!.line % 2 === (half === 'even' ? 0 : 1);
+if (half) console.log(`per topic, ${half} lines only:`);
 for (const t of matcher.topics) {
-  const c = count(all, (i) => results[i]!.topics.includes(t.id), (i) => items[i]!.goldTopics.includes(t.id));
+  const c = count(inHalf, (i) => results[i]!.topics.includes(t.id), (i) => items[i]!.goldTopics.includes(t.id));
   console.log(`  ${t.id.padEnd(14)} ${fmt(c)}`);
 }
 
@@ -92,7 +99,7 @@ if (verbose) {
     const ex = r.excluded.map((m) => `${m.topic || 'global'}/${m.rule}`).join(' ');
     return `  ${items[i]!.id} [${items[i]!.goldTopics.join(',')}] ${why}${ex ? ` | excluded by ${ex}` : ''}`;
   };
-  const idx = items.map((_, i) => i);
+  const idx = items.map((_, i) => i).filter(inHalf);
   const fps = idx.filter((i) => rel(i) && !gold(i));
   const fns = idx.filter((i) => !rel(i) && gold(i));
   console.log(`false positives (${fps.length}, first ${Math.min(show, fps.length)}):`);
