@@ -1,52 +1,54 @@
 // The `pressdesk` command. Each command group lives in src/cli/<group>.ts and exports register(program).
 import { Command } from 'commander';
 import { ConfigError } from './config.ts';
-import { RedisUnavailable } from './adapters/redis.ts';
-import { StorageError } from './storage/open.ts';
 import { CliError } from './cli/context.ts';
-import { register as cluster } from './cli/cluster.ts';
-import { register as parse } from './cli/parse.ts';
-import { register as poll } from './cli/poll.ts';
-import { register as rules } from './cli/rules.ts';
-import { register as rulesStore } from './cli/rules-store.ts';
-import { register as sources } from './cli/sources.ts';
-import { register as stories } from './cli/stories.ts';
-import { register as system } from './cli/system.ts';
-import { register as tag } from './cli/tag.ts';
-import { register as users } from './cli/users.ts';
-// command modules: one import and one entry in MODULES per group (keep this list sorted)
 
-const MODULES: ((p: Command) => void)[] = [
-  cluster,
-  parse,
-  poll,
-  rules,
-  rulesStore,
-  sources,
-  stories,
-  system,
-  tag,
-  users,
-];
+type Register = (program: Command) => void;
+const load = (m: Promise<{ register: Register }>) => m.then((x) => x.register);
 
-export function buildProgram(): Command {
+// Command groups load lazily: `pressdesk tag` should not pay for PGlite, fastify and BullMQ (a CLI start
+// fell from seconds to a fraction). Each top-level command names the modules that register it; `--help`,
+// no command or an unknown one loads them all. tests/cli/program.test.ts checks this table is complete.
+export const COMMANDS: Record<string, () => Promise<Register>[]> = {
+  cluster: () => [load(import('./cli/cluster.ts'))],
+  parse: () => [load(import('./cli/parse.ts'))],
+  poll: () => [load(import('./cli/poll.ts'))],
+  rules: () => [load(import('./cli/rules.ts')), load(import('./cli/rules-store.ts'))],
+  sources: () => [load(import('./cli/sources.ts'))],
+  stories: () => [load(import('./cli/stories.ts'))],
+  start: () => [load(import('./cli/system.ts'))],
+  web: () => [load(import('./cli/system.ts'))],
+  worker: () => [load(import('./cli/system.ts'))],
+  migrate: () => [load(import('./cli/system.ts'))],
+  tag: () => [load(import('./cli/tag.ts'))],
+  users: () => [load(import('./cli/users.ts'))],
+};
+
+/** The program with the modules a command needs (all of them without a known command name). */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('pressdesk')
     .description('media monitoring and press releases for the justice sector')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of MODULES) register(program);
+  const names = command && Object.hasOwn(COMMANDS, command) ? [command] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.flatMap((n) => COMMANDS[n]!()));
+  for (const register of new Set(registers)) register(program);
   return program;
 }
 
-const KNOWN = [ConfigError, StorageError, RedisUnavailable, CliError];
+/** Errors that are the user's to fix: one line, exit 1. The heavy modules are loaded by then if they threw. */
+async function isKnown(e: unknown): Promise<boolean> {
+  if (e instanceof ConfigError || e instanceof CliError) return true;
+  const [{ StorageError }, { RedisUnavailable }] = await Promise.all([import('./storage/open.ts'), import('./adapters/redis.ts')]);
+  return e instanceof StorageError || e instanceof RedisUnavailable;
+}
 
 export async function main(argv: string[]) {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (err) {
-    const e = err as Error;
-    if (KNOWN.some((k) => e instanceof k)) {
-      process.stderr.write(`${e.message}\n`);
+    if (await isKnown(err)) {
+      process.stderr.write(`${(err as Error).message}\n`);
       process.exit(1);
     }
     throw err;
@@ -54,9 +56,9 @@ export async function main(argv: string[]) {
 }
 
 // Unhandled rejections from long-running commands (start/web/worker) land here too.
-process.on('unhandledRejection', (err) => {
+process.on('unhandledRejection', async (err) => {
   const e = err as Error;
-  if (KNOWN.some((k) => e instanceof k)) {
+  if (await isKnown(e)) {
     process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }

@@ -1,7 +1,6 @@
 // Shared bits for command modules: config once per process, one-line errors, storage for short commands.
 import { type Config, loadConfig } from '../config.ts';
-import { migrate } from '../storage/migrate.ts';
-import { type Storage, openStorage } from '../storage/open.ts';
+import type { Storage } from '../storage/open.ts';
 
 /** An error the user can act on: printed as one line, exit code 1. */
 export class CliError extends Error {}
@@ -20,6 +19,7 @@ export function fail(message: string): never {
 
 /** For short commands: works beside a running `pressdesk start` (through its admin socket) or alone. */
 export async function withStorage<T>(fn: (s: Storage) => Promise<T>): Promise<T> {
+  const [{ openStorage }, { migrate }] = await Promise.all([import('../storage/open.ts'), import('../storage/migrate.ts')]);
   const storage = await openStorage(config(), { allowRemote: true });
   try {
     if (storage.db.kind !== 'remote') await migrate(storage.db);

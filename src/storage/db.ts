@@ -1,6 +1,6 @@
 // One small interface over three drivers: PostgreSQL (pg), embedded PGlite, and PGlite owned by another
 // process reached through its admin socket. Storage modules see only `Db`, so the same SQL runs on all three.
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export type Row = Record<string, unknown>;
@@ -89,6 +89,8 @@ function pgliteDb(handle: PGlite | PgliteTx, root: PGlite): Db {
 
 /** Embedded PostgreSQL. `dir` undefined = in memory (tests). Only one process may own a directory. */
 export async function openPglite(dir?: string): Promise<Db & { pglite: PGlite }> {
+  // Loaded here, not at the top: processes on PostgreSQL or on the owner's admin socket never need it.
+  const { PGlite } = await import('@electric-sql/pglite');
   const root = dir ? await PGlite.create(dir) : await PGlite.create();
   return Object.assign(pgliteDb(root, root), { pglite: root });
 }

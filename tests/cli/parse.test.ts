@@ -1,6 +1,5 @@
 // `pressdesk parse`: the item lines, directory mode that never stops at a bad file, and real runs of the
 // command on a file, a directory and a loopback URL.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES, parseDirectory, parseDocument } from '../../src/cli/parse.ts';
-import { BIN, childEnv, runCli } from '../helpers/cli.ts';
+import { runCli, runCliAsync } from '../helpers/cli.ts';
 
 const FX = fileURLToPath(new URL('../fixtures/feeds/', import.meta.url));
 const NOW = new Date('2025-06-05T00:00:00Z');
@@ -59,16 +58,6 @@ describe('parseDirectory', () => {
   });
 });
 
-function runAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c; });
-    child.stderr.on('data', (c: Buffer) => { stderr += c; });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('pressdesk parse (real command)', () => {
   it('prints JSON lines for a feed file and exits 1 with one line for an HTML page', () => {
@@ -94,10 +83,10 @@ describe('pressdesk parse (real command)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const ok = await runAsync(['parse', `${base}/feed`], { FETCH_ALLOW_PRIVATE: 'true' });
+      const ok = await runCliAsync(['parse', `${base}/feed`], { FETCH_ALLOW_PRIVATE: 'true' });
       expect(ok.stderr).toBe('');
       expect(JSON.parse(ok.stdout.trim()).title).toBe('“Probation” pay – €5 rise’s due');
-      const missing = await runAsync(['parse', `${base}/gone`], { FETCH_ALLOW_PRIVATE: 'true' });
+      const missing = await runCliAsync(['parse', `${base}/gone`], { FETCH_ALLOW_PRIVATE: 'true' });
       expect(missing.code).toBe(1);
       expect(missing.stderr.trim()).toBe(`parse: HTTP 404 from ${base}/gone — check the URL`);
     } finally {

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOpml } from '../../src/pipeline/opml.ts';
-import { spawn } from 'node:child_process';
-import { BIN, childEnv, runCli, startCli } from '../helpers/cli.ts';
+import { runCli, runCliAsync, startCli } from '../helpers/cli.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { rss } from '../workers/ingest-helpers.ts';
@@ -26,21 +25,6 @@ afterAll(async () => {
   for (const p of prefixes) await dropPrefix(p);
 });
 
-/** runCli without blocking this process: the loopback feed server lives here and must keep answering. */
-function runCliAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function setup() {
   const prefix = uniquePrefix();

@@ -1,6 +1,7 @@
 // Runs the real `pressdesk` command in a child process, with an environment of the test's choosing.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/pressdesk.js', import.meta.url));
 
@@ -10,6 +11,33 @@ export const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PA
 export function runCli(args: string[], env: Record<string, string>, input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { env: childEnv(env), input, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A test that times out never reaches its `finally`: whatever it started is killed when its file ends, or
+// when the test process exits, so no `pressdesk start` outlives the run holding ports and data dirs.
+const live = new Set<ChildProcess>();
+const killAll = () => {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+};
+afterAll(killAll);
+process.once('exit', killAll);
+
+/** runCli without blocking this process (a loopback server living in the test must keep answering). */
+export function runCliAsync(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 export interface Running {
@@ -22,10 +50,15 @@ export interface Running {
 /** Starts a long-running command and waits for its "listening on" line. */
 export async function startCli(args: string[], env: Record<string, string>, waitFor = /listening on (http:\/\/\S+)/): Promise<Running> {
   const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let err = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${waitFor}" in 60 s; stderr: ${err}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no "${waitFor}" in 60 s; stderr: ${err}`));
+    }, 60_000);
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
       const m = waitFor.exec(err);
