@@ -1,7 +1,7 @@
 // Clustering in the pipeline: called from process-item's afterTagged hook for every batch of freshly tagged
 // items (poll-source's inline batch and process-item's single item alike), so a story's topics already hold
-// the new item's. Not a queue of its own: assignStory is one short transaction per item.
-import { type Assignment, assignStory } from '../src/storage/stories.ts';
+// the new item's. Not a queue of its own: assignStories is one short transaction per batch.
+import { type Assignment, assignStories, assignStory } from '../src/storage/stories.ts';
 import type { IngestRuntime } from './process-item.ts';
 
 export interface Clustered {
@@ -12,13 +12,23 @@ export interface Clustered {
 }
 
 /**
- * Puts each item into a story, oldest id first (the order they were stored). A failure is reported and the
- * rest go on: a poll must not fail because one item could not be clustered; assignStory is idempotent, so
- * a retried job does no harm.
+ * Puts the items into stories as one batch (one transaction; items of the batch can join each other's new
+ * stories). When the batch fails as a whole, each item is tried on its own, so one bad item does not keep the
+ * others out of their stories; a failure is reported and the rest go on: a poll must not fail because one item
+ * could not be clustered. Idempotent, so a retried job does no harm. Answers oldest id first.
  */
 export async function clusterItems(rt: Pick<IngestRuntime, 'db' | 'now'>, items: { itemId: number }[]): Promise<Clustered[]> {
+  const ids = [...new Set(items.map((i) => i.itemId))].sort((a, b) => a - b);
+  if (ids.length > 1) {
+    try {
+      const got = await assignStories(rt.db, ids, rt.now());
+      return ids.map((itemId, i) => ({ itemId, assignment: got[i]! }));
+    } catch (err) {
+      process.stderr.write(`cluster-item: the batch of ${ids.length} items failed (${(err as Error).message}); clustering them one at a time\n`);
+    }
+  }
   const out: Clustered[] = [];
-  for (const { itemId } of [...items].sort((a, b) => a.itemId - b.itemId)) {
+  for (const itemId of ids) {
     try {
       out.push({ itemId, assignment: await assignStory(rt.db, itemId, rt.now()) });
     } catch (err) {
@@ -29,3 +39,4 @@ export async function clusterItems(rt: Pick<IngestRuntime, 'db' | 'now'>, items:
   }
   return out;
 }
+

@@ -119,9 +119,14 @@ export async function assignStories(db: Db, itemIds: readonly number[], now: Dat
   return itemIds.map((id) => out.get(id)!);
 }
 
+/** Band keys share this many advisory locks: a batch of 50 items has ~1,900 keys, and each lock held is an
+ *  entry in PostgreSQL's shared lock table (max_locks_per_transaction x max_connections, 6,400 by default),
+ *  so a transaction takes at most this many. Two keys on one lock only serialise a little more. */
+const LOCK_BUCKETS = 4096;
+
 /** Advisory locks on band keys, in sorted order (no deadlock between workers locking overlapping sets). */
 async function lockKeys(db: Db, keys: readonly string[]): Promise<void> {
-  const locks = [...new Set(keys.map((k) => hash32(k) | 0))].sort((a, b) => a - b);
+  const locks = [...new Set(keys.map((k) => hash32(k) % LOCK_BUCKETS))].sort((a, b) => a - b);
   await db.query(`SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest($1::int4[]) AS k`, [locks]);
 }
 
@@ -144,8 +149,8 @@ interface CandidateRow {
  * its newest KEY_SCAN_LIMIT stories (index story_bands_key_story): a frequent title word filed under thousands
  * of stories made each lookup scan and group them all. Stories an item was split out of (followed through
  * later merges) are not its candidates. Each story comes with its representatives (first and latest item:
- * more let a story drift, docs/stories.md), the batch items split out of it, and the stories an editor split
- * apart from it.
+ * more let a story drift, docs/stories.md), the batch items split out of it, and the stories it is kept apart
+ * from: split apart by an editor, or left by one of its items.
  */
 async function findCandidates<T extends BatchItem & { itemId: number }>(db: Db, items: readonly T[], windowMs: number): Promise<{ stored: StoredStory[]; items: T[] }> {
   const rowItem: number[] = [];
@@ -164,7 +169,7 @@ async function findCandidates<T extends BatchItem & { itemId: number }>(db: Db, 
      split_from(item, id) AS (
        SELECT item_id, story_id FROM story_decisions WHERE kind = 'split' AND item_id = ANY($4::bigint[])
        UNION SELECT a.item, s.merged_into FROM split_from a JOIN stories s ON s.id = a.id WHERE s.merged_into IS NOT NULL),
-     filed(key, story_id) AS (
+     filed(key, story_id) AS MATERIALIZED (
        SELECT k.key, b.story_id FROM (SELECT DISTINCT key FROM wanted) k
        CROSS JOIN LATERAL (SELECT story_id FROM story_bands WHERE band_key = k.key ORDER BY story_id DESC LIMIT $6) b),
      hits AS (
@@ -186,7 +191,9 @@ async function findCandidates<T extends BatchItem & { itemId: number }>(db: Db, 
        WHERE d.kind = 'split')
      SELECT f.id, f.items, s.first_seen, s.last_seen,
        ARRAY(SELECT a.item FROM split_from a WHERE a.id = f.id) AS split_items,
-       ARRAY(SELECT b FROM pairs WHERE a = f.id UNION SELECT a FROM pairs WHERE b = f.id) AS apart,
+       ARRAY(SELECT b FROM pairs WHERE a = f.id UNION SELECT a FROM pairs WHERE b = f.id
+             UNION SELECT c.id FROM story_decisions d JOIN items i ON i.id = d.item_id JOIN chain c ON c.orig = d.story_id AND c.next IS NULL
+             WHERE d.kind = 'split' AND i.story_id = f.id) AS apart,
        r1.id AS first_item, r1.sig AS first_sig, r2.id AS last_item, r2.sig AS last_sig
      FROM found f JOIN stories s ON s.id = f.id
      LEFT JOIN LATERAL (SELECT i.id, g.sig FROM items i JOIN item_signatures g ON g.item_id = i.id
@@ -496,7 +503,7 @@ export async function mergeStories(db: Db, into: number, from: number, act: Edit
     if (a === undefined || b === undefined) throw new Error(`stories: story ${a === undefined ? into : from} does not exist; check the id`);
     if (a === b) return a;
     await lockStories(t, [a, b]);
-    await fold(t, a, [b], act.now, act.actor, act.note ?? 'merged by an editor');
+    await writePlan(t, { folds: [{ other: b, target: a }], decisions: [{ story: a, other: b, actor: act.actor, note: act.note ?? 'merged by an editor' }] }, act.now);
     await audit(t, { userId: act.userId, action: 'story.merged', objectType: 'story', objectId: a, detail: { from: b, note: act.note }, at: act.now });
     await refreshStory(t, a, act.now);
     return a;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { pairwise } from '../../src/pipeline/cluster/pairwise.ts';
-import type { Db } from '../../src/storage/db.ts';
-import { assignStory, isNewStory, mergeStories, setHeadline, splitItem, storyState } from '../../src/storage/stories.ts';
-import { type TestDb, backends } from '../helpers/db.ts';
+import { type Db, openPostgres } from '../../src/storage/db.ts';
+import { assignStories, assignStory, isNewStory, mergeStories, setHeadline, splitItem, storyState } from '../../src/storage/stories.ts';
+import { type TestDb, backends, openTestPostgres } from '../helpers/db.ts';
 
 interface Fixture {
   id: string;
@@ -54,6 +54,29 @@ async function assignAll(db: Db, ids: Map<string, number>) {
   for (const [fid, id] of ids) out.set(fid, (await db.query<{ s: number }>('SELECT story_id AS s FROM items WHERE id = $1', [id]))[0]!.s);
   return out;
 }
+
+/** A story of the escape-wandsworth copies with its second copy split out by an editor. */
+async function splitOut(db: Db, note?: string) {
+  const copies = byStory('escape-wandsworth');
+  const ids = await store(db, copies);
+  const stories = await assignAll(db, ids);
+  const home = stories.get(copies[0]!.id)!;
+  const moved = ids.get(copies[1]!.id)!;
+  const to = await splitItem(db, moved, { ...act, note });
+  return { copies, home, moved, to };
+}
+
+const homes = async (db: Db, ids: Iterable<number>) =>
+  Promise.all([...ids].map(async (id) => (await db.query<{ s: number | null }>('SELECT story_id AS s FROM items WHERE id = $1', [id]))[0]!.s));
+
+/** Everything clustering writes, to compare before and after. */
+const snapshot = async (db: Db) => ({
+  items: await db.query('SELECT id, story_id FROM items ORDER BY id'),
+  stories: await db.query('SELECT id, headline_item_id, topics, first_seen, last_seen, last_updated, source_count, item_count, merged_into FROM stories ORDER BY id'),
+  bands: await db.query('SELECT story_id, band_key FROM story_bands ORDER BY 1, 2'),
+  sigs: await db.query('SELECT item_id FROM item_signatures ORDER BY 1'),
+  decisions: await db.query('SELECT kind, story_id, other_story_id, item_id FROM story_decisions ORDER BY id'),
+});
 
 for (const backend of backends()) {
   describe.skipIf(!backend.available)(`stories on ${backend.name}`, () => {
@@ -126,12 +149,7 @@ for (const backend of backends()) {
     });
 
     it('respects an editor split: the item stays out and the two stories are not merged back', async () => {
-      const copies = byStory('escape-wandsworth');
-      const ids = await store(t.db, copies);
-      const stories = await assignAll(t.db, ids);
-      const home = stories.get(copies[0]!.id)!;
-      const moved = ids.get(copies[1]!.id)!;
-      const to = await splitItem(t.db, moved, { ...act, note: 'different escort' });
+      const { copies, home, moved, to } = await splitOut(t.db, 'different escort');
       expect(to).not.toBe(home);
       expect(await assignStory(t.db, moved, NOW)).toEqual({ kind: 'kept', storyId: to });
       // A further copy of the moved item matches both stories strongly: it joins one, nothing is merged.
@@ -172,6 +190,78 @@ for (const backend of backends()) {
       await expect(isNewStory(t.db, 424242, { since: NOW })).rejects.toThrow(/stories: story 424242 does not exist/);
     });
 
+    it('files two syndicated copies arriving in one batch as one story', async () => {
+      const copies = byStory('sitting-days').slice(0, 2);
+      const ids = [...(await store(t.db, copies)).values()];
+      const got = await assignStories(t.db, ids, NOW);
+      expect(got.map((a) => a.kind)).toEqual(['new', 'join']);
+      expect(got[1]!.storyId).toBe(got[0]!.storyId);
+      expect(new Set(await homes(t.db, ids)).size).toBe(1);
+      expect((await storyState(t.db, got[0]!.storyId))!.itemCount).toBe(2);
+    });
+
+    it('lets a batch item join a story stored by an earlier batch', async () => {
+      const copies = byStory('sitting-days');
+      const ids = [...(await store(t.db, copies)).values()];
+      const [first] = await assignStories(t.db, ids.slice(0, 1), NOW);
+      const later = await assignStories(t.db, ids.slice(1), NOW);
+      expect(later.map((a) => a.storyId)).toEqual(later.map(() => first!.storyId));
+      expect(later.map((a) => a.kind)).toContain('join');
+      expect((await storyState(t.db, first!.storyId))!.itemCount).toBe(copies.length);
+    });
+
+    it('clusters the fixture set in batches of 50 as well as item by item (pairwise P >= 0.95, R >= 0.8)', async () => {
+      const ids = await store(t.db, fixtures);
+      const list = [...ids.values()];
+      for (let i = 0; i < list.length; i += 50) await assignStories(t.db, list.slice(i, i + 50), NOW);
+      const got = await homes(t.db, fixtures.map((f) => ids.get(f.id)!));
+      const { precision, recall } = pairwise(new Map(fixtures.map((f) => [f.id, f.story])), new Map(fixtures.map((f, i) => [f.id, String(got[i])])));
+      expect(precision).toBeGreaterThanOrEqual(0.95);
+      expect(recall).toBeGreaterThanOrEqual(0.8);
+    });
+
+    it('merges within a batch when an item bridges two new stories, with the merge recorded', async () => {
+      const p1 = 'Inspectors found that staff at HMP Wealdstone had not checked cells overnight for three weeks in January and that records were falsified by agency workers';
+      const p2 = 'Governor Alison Trent told the Independent Monitoring Board that recruitment of permanent officers at the Harrow jail would begin in March with forty posts advertised';
+      const base = { story: 'x', source: 'Wire' };
+      const ids = [...(await store(t.db, [
+        { ...base, id: 'a', published: '2025-05-01T09:00:00Z', title: 'Overnight checks missed at HMP Wealdstone', summary: p1 },
+        { ...base, id: 'b', published: '2025-05-01T10:00:00Z', title: 'Forty officer posts advertised at Harrow jail', summary: p2 },
+        { ...base, id: 'c', published: '2025-05-01T11:00:00Z', title: 'Overnight checks missed at HMP Wealdstone as forty posts advertised', body: `${p1}. ${p2}.` },
+      ])).values()];
+      const [a, b, c] = await assignStories(t.db, ids, NOW);
+      expect(a).toEqual({ kind: 'new', storyId: c!.storyId });
+      expect(b).toEqual({ kind: 'new', storyId: c!.storyId });
+      expect(c).toMatchObject({ kind: 'merge', merged: [expect.any(Number)] });
+      const folded = (c as { merged: number[] }).merged[0]!;
+      expect(await storyState(t.db, folded)).toMatchObject({ id: c!.storyId, itemCount: 3 });
+      const d = await t.db.query<{ story_id: number; other_story_id: number; actor: string | null }>("SELECT story_id, other_story_id, actor FROM story_decisions WHERE kind = 'merge'");
+      expect(d).toEqual([{ story_id: c!.storyId, other_story_id: folded, actor: null }]);
+    });
+
+    it('respects an editor split within a batch: the moved item and a copy of it never rejoin or merge', async () => {
+      const { copies, home, moved, to } = await splitOut(t.db);
+      await t.db.query('UPDATE items SET story_id = NULL WHERE id = $1', [moved]);
+      const copy = [...(await store(t.db, [{ ...copies[1]!, id: 'late-copy', source: 'Wire copy', published: '2025-03-18T20:00:00Z' }])).values()][0]!;
+      const merges = "SELECT story_id, other_story_id FROM story_decisions WHERE kind = 'merge'";
+      const before = await t.db.query(merges);
+      const [again, late] = await assignStories(t.db, [moved, copy], NOW);
+      expect(again!.storyId).not.toBe(home);
+      expect(late!.kind).not.toBe('merge');
+      expect((await storyState(t.db, home))!.id).toBe(home);
+      expect((await storyState(t.db, to))!.id).toBe(to);
+      expect(await t.db.query(merges)).toEqual(before);
+    });
+
+    it('is idempotent: the same batch twice changes nothing', async () => {
+      const ids = [...(await store(t.db, [...byStory('napo-ballot'), ...byStory('sitting-days')], { 'napo-ballot-1': ['probation'] })).values()];
+      const first = await assignStories(t.db, ids, NOW);
+      const before = await snapshot(t.db);
+      const again = await assignStories(t.db, ids, new Date(NOW.getTime() + 3_600_000));
+      expect(again).toEqual(first.map((a) => ({ kind: 'kept', storyId: a.storyId })));
+      expect(await snapshot(t.db)).toEqual(before);
+    });
+
     it('makes one story of two copies clustered at the same time', async () => {
       for (let round = 0; round < 3; round++) {
         await t.db.exec('TRUNCATE audit_log, story_decisions, item_signatures, story_bands, items, stories, sources RESTART IDENTITY CASCADE');
@@ -183,3 +273,33 @@ for (const backend of backends()) {
     });
   });
 }
+
+// Two workers, two connections: each clusters a batch holding one copy of each of two stories, at once.
+const url = inject('databaseUrl');
+describe.skipIf(url === null)('concurrent batches on PostgreSQL', () => {
+  let one: TestDb & { schema: string };
+  let two: Db;
+  beforeAll(async () => {
+    one = await openTestPostgres(url!);
+    two = openPostgres(url!, { schema: one.schema, max: 2 });
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+  });
+
+  it('ends with one story per event, not one per worker', async () => {
+    for (let round = 0; round < 3; round++) {
+      await one.db.exec('TRUNCATE audit_log, story_decisions, item_signatures, story_bands, items, stories, sources RESTART IDENTITY CASCADE');
+      const x = byStory('sitting-days').slice(0, 2);
+      const y = byStory('napo-ballot').slice(0, 2);
+      const ids = await store(one.db, [...x, ...y]);
+      const batch = (i: number) => [ids.get(x[i]!.id)!, ids.get(y[i]!.id)!];
+      await Promise.all([assignStories(one.db, batch(0), NOW), assignStories(two, batch(1), NOW)]);
+      const [x0, y0, x1, y1] = await homes(one.db, [...batch(0), ...batch(1)]);
+      expect(x1).toBe(x0);
+      expect(y1).toBe(y0);
+      expect(x0).not.toBe(y0);
+    }
+  });
+});

@@ -183,6 +183,9 @@ export function placeBatch(items: readonly BatchItem[], stored: readonly StoredS
       if (keep.length < 2) kind = 'join';
     }
     addRepresentative(slots[home]!, sig, t, reps);
+    // An item split out of a story keeps its new home apart from that story: a later bridge must not fold
+    // the two and carry the item back.
+    if (item.splitFrom?.length) slots[home]!.apart = [...slots[home]!.apart, ...item.splitFrom];
     placements.push({ itemId: item.id, kind, score: d.kind === 'new' ? undefined : d.score, home });
     for (const k of item.keys) {
       const list = index.get(k);
