@@ -5,7 +5,9 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { ping, spawnRedis } from '../src/adapters/redis.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { openPglite } from '../src/storage/db.ts';
+import { migrate } from '../src/storage/migrate.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +15,18 @@ declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
     databaseUrl: string | null;
+    /** A migrated embedded database saved once per run: each test's PGlite starts from it (no initdb). */
+    pgliteTemplate: string;
   }
+}
+
+async function pgliteTemplate(dir: string): Promise<string> {
+  const db = await openPglite();
+  await migrate(db);
+  const file = join(dir, 'migrated.tar');
+  writeFileSync(file, Buffer.from(await (await db.pglite.dumpDataDir('none')).arrayBuffer()));
+  await db.close();
+  return file;
 }
 
 async function pgAnswers(url: string) {
@@ -54,6 +67,9 @@ export default async function setup(project: TestProject) {
     console.warn(`tests: no PostgreSQL at ${dbUrl}; PostgreSQL variants of the storage tests are skipped (set TEST_DATABASE_URL)`);
     databaseUrl = null;
   }
+  const scratch = mkdtempSync(join(tmpdir(), 'pressdesk-test-pglite-'));
+  teardown.push(async () => rmSync(scratch, { recursive: true, force: true }));
+  project.provide('pgliteTemplate', await pgliteTemplate(scratch));
   project.provide('redisUrl', redisUrl);
   project.provide('databaseUrl', databaseUrl);
   return async () => {

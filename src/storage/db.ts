@@ -87,10 +87,12 @@ function pgliteDb(handle: PGlite | PgliteTx, root: PGlite): Db {
   };
 }
 
-/** Embedded PostgreSQL. `dir` undefined = in memory (tests). Only one process may own a directory. */
-export async function openPglite(dir?: string): Promise<Db & { pglite: PGlite }> {
+/** Embedded PostgreSQL. `dir` undefined = in memory (tests). Only one process may own a directory.
+ *  `from`: a data directory saved with `pglite.dumpDataDir()` to start from (skips initdb: tests use a
+ *  migrated one). */
+export async function openPglite(dir?: string, from?: Blob): Promise<Db & { pglite: PGlite }> {
   // Loaded here, not at the top: processes on PostgreSQL or on the owner's admin socket never need it.
   const { PGlite } = await import('@electric-sql/pglite');
-  const root = dir ? await PGlite.create(dir) : await PGlite.create();
+  const root = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), ...(from ? { loadDataDir: from } : {}) });
   return Object.assign(pgliteDb(root, root), { pglite: root });
 }

@@ -1,5 +1,6 @@
 // Storage tests run against both backends: an in-memory PGlite and a fresh schema in real PostgreSQL.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Db, openPglite, openPostgres } from '../../src/storage/db.ts';
@@ -40,8 +41,13 @@ export async function openTestPostgres(url: string): Promise<TestDb & { schema: 
   };
 }
 
+let template: Promise<Blob> | undefined;
+
+/** An in-memory PGlite started from the run's migrated template (tests/global-setup.ts); migrate() then
+ *  has nothing to do unless a migration was added since. */
 export async function openTestPglite(): Promise<TestDb> {
-  const db = await openPglite();
+  template ??= readFile(inject('pgliteTemplate')).then((b) => new Blob([b]));
+  const db = await openPglite(undefined, await template);
   await migrate(db);
   return { db, close: () => db.close() };
 }
