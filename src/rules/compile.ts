@@ -1,8 +1,9 @@
 // Compiles every rule of a rule set into one matcher. Each distinct word of every query becomes an "atom" in
 // one dictionary (exact words in hash maps, wildcards in prefix tries, case: words kept apart); each term is a
 // sequence of atoms (one for a word, several for a phrase). Matching an item then costs one dictionary lookup
-// per token of its text (memoised per distinct token) and the evaluation of only those rules whose terms
-// occur: cost grows with the text, not with the number of rules.
+// per token of its text (memoised per distinct token, see memo.ts) and the evaluation of only those rules one of
+// whose must-terms occurs (rulesByTrigger): cost grows with the text and its hits, not with the number of rules.
+import { hashOf, TokenMemo } from './memo.ts';
 import { parseQuery } from './query.ts';
 import { FIELDS, type Field, fold } from './text.ts';
 import type { QueryNode, RuleSet } from './types.ts';
@@ -50,6 +51,8 @@ export interface Matcher {
   readonly skipped: readonly { topic?: string; rule: string; message: string }[];
   /** The atoms a raw token of item text hits; memoised. */
   atomsOf(token: string): readonly number[];
+  /** atomsOf(text.slice(start, end)) without the slice when memoised; h = hashOf(text, start, end). */
+  atomsAt(text: string, start: number, end: number, h: number): readonly number[];
 }
 
 /**
@@ -205,10 +208,8 @@ export function compileRules(ruleSet: RuleSet): Matcher {
       if (node.atom >= 0) out.push(node.atom);
     }
   };
-  const memo = new Map<string, readonly number[]>();
-  const atomsOf = (token: string): readonly number[] => {
-    const hit = memo.get(token);
-    if (hit) return hit;
+  const memo = new TokenMemo<readonly number[]>(MEMO_LIMIT);
+  const lookup = (token: string): readonly number[] => {
     const f = fold(token);
     const out: number[] = [];
     const e = exact.get(f);
@@ -217,11 +218,17 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     if (c !== undefined) out.push(c);
     if (prefixes.next.size) walk(prefixes, f, out);
     if (prefixesCase.next.size) walk(prefixesCase, token, out);
-    const result = out.length ? out : NONE;
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(token, result);
+    return out.length ? out : NONE;
+  };
+  const atomsAt = (text: string, start: number, end: number, h: number): readonly number[] => {
+    const hit = memo.get(text, start, end, h);
+    if (hit) return hit;
+    const token = text.slice(start, end);
+    const result = lookup(token);
+    memo.set(token, h, result);
     return result;
   };
+  const atomsOf = (token: string): readonly number[] => atomsAt(token, 0, token.length, hashOf(token));
 
   return {
     topics: ruleSet.topics.map((t) => ({ id: t.id, name: t.name })),
@@ -233,6 +240,7 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     scratch: { gen: 0, termStamp: new Uint32Array(terms.length), termBits: new Uint8Array(terms.length), termSlot: new Int32Array(terms.length), ruleStamp: new Uint32Array(rules.length) },
     skipped,
     atomsOf,
+    atomsAt,
   };
 }
 

@@ -5,6 +5,7 @@
 // its text and the terms it hits.
 import type { ItemText } from '../domain/types.ts';
 import { type Compiled, FIELD_BIT, type Matcher, type Scratch } from './compile.ts';
+import { HASH_SEED, hashStep } from './memo.ts';
 import { FIELDS, type Field, fieldText, isWordChar } from './text.ts';
 import type { TermHit } from './types.ts';
 
@@ -94,10 +95,11 @@ export function evaluate(m: Matcher, item: ItemText): Evaluation {
       while (i < n && !isWordChar(text, i)) i++;
       if (i >= n) break;
       const st = i;
-      while (i < n && isWordChar(text, i)) i++;
+      let h = HASH_SEED;
+      while (i < n && isWordChar(text, i)) h = hashStep(h, text.charCodeAt(i++));
       starts.push(st);
       ends.push(i);
-      atoms.push(m.atomsOf(text.slice(st, i)));
+      atoms.push(m.atomsAt(text, st, i, h));
     }
     // A phrase continues from token q-1 to q only when no clause punctuation separates them.
     const joined = (q: number) => {
@@ -168,7 +170,7 @@ function holds(n: Compiled, ctx: Ctx): boolean {
 
 // Finds occurrences of the two sides close enough in one field; with `out`, collects all of them (for
 // explaining), otherwise stops at the first.
-function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[][] | null): boolean {
+function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[] | null): boolean {
   const { fields } = ctx;
   let found = false;
   for (const ta of n.a) {
@@ -189,7 +191,7 @@ function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[][] | null
           if (gap < 0 || gap > n.dist) continue;
           if (!out) return true;
           found = true;
-          out.push([a[i]!, as, ae], [b[j]!, bs, be]);
+          out.push(occKey(a[i]!, as, ae), occKey(b[j]!, bs, be));
         }
       }
     }
@@ -199,7 +201,7 @@ function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[][] | null
 
 // The occurrences that make a tree hold: every true branch of an OR, both sides of an AND, nothing under NOT.
 function explain(tree: Compiled, ctx: Ctx): TermHit[] {
-  const occ: number[][] = [];
+  const occ: number[] = [];
   const collect = (n: Compiled): boolean => {
     const mark = occ.length;
     let ok: boolean;
@@ -208,7 +210,7 @@ function explain(tree: Compiled, ctx: Ctx): TermHit[] {
         ok = (bitsOf(ctx, n.term) & n.mask) !== 0;
         if (!ok) break;
         const h = listOf(ctx, n.term);
-        for (let i = 0; i < h.length; i += 3) if (ctx.fields[h[i]!]!.bit & n.mask) occ.push([h[i]!, h[i + 1]!, h[i + 2]!]);
+        for (let i = 0; i < h.length; i += 3) if (ctx.fields[h[i]!]!.bit & n.mask) occ.push(occKey(h[i]!, h[i + 1]!, h[i + 2]!));
         break;
       }
       case 'and':
@@ -228,17 +230,22 @@ function explain(tree: Compiled, ctx: Ctx): TermHit[] {
     return ok;
   };
   collect(tree);
-  const seen = new Set<string>();
+  // Keys sort by field, then first token, then last token; equal neighbours are the same occurrence.
+  const keys = Float64Array.from(occ).sort();
   const out: TermHit[] = [];
-  occ.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!);
-  for (const [fi, s, e] of occ) {
-    const key = `${fi},${s},${e}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const f = ctx.fields[fi!]!;
-    const start = f.starts[s!]!;
-    const end = f.ends[e!]!;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (i > 0 && key === keys[i - 1]) continue;
+    const f = ctx.fields[Math.floor(key / OCC_FIELD)]!;
+    const start = f.starts[Math.floor(key / OCC_TOKEN) % OCC_TOKEN]!;
+    const end = f.ends[key % OCC_TOKEN]!;
     out.push({ field: f.field, start, end, text: f.text.slice(start, end) });
   }
   return out;
 }
+
+// An occurrence (field index, first and last token) as one number, exact in a double: five fields (< 2^3) and
+// fewer than 2^24 tokens a field (a 16-million-word body) keep it under 2^51.
+const OCC_TOKEN = 2 ** 24;
+const OCC_FIELD = 2 ** 48;
+const occKey = (fi: number, first: number, last: number) => fi * OCC_FIELD + first * OCC_TOKEN + last;
