@@ -1,8 +1,9 @@
 // The archive: full-text search over items, results grouped by story, and the story page's read. The text
-// condition repeats 003's index expression exactly (items_search), so PostgreSQL and PGlite use the GIN index.
+// condition repeats the items_search index expression exactly (migration 009), so PostgreSQL and PGlite use the GIN index.
 import type { Db } from './db.ts';
 
-const TEXT = `to_tsvector('english', i.title || ' ' || coalesce(i.body_text, ''))`;
+// The same expression as the items_search index (migration 009): title + body, or the summary when no body.
+const TEXT = `to_tsvector('english', item_search_text(i.title, i.summary_html, i.body_text))`;
 const ITEM_TIME = 'least(i.published_at, i.fetched_at)';
 
 export interface SearchFilters {

@@ -102,6 +102,18 @@ for (const backend of backends()) {
       expect(res.hits[0]!.items[0]!.id).toBe(ids.get('single-hmp-lewes-1'));
     });
 
+    it('finds an item that has only a feed summary, by a word in the summary but not in its markup', async () => {
+      const [src] = await t.db.query<{ id: number }>(`INSERT INTO sources (url, host, name) VALUES ('https://news.example.net/rss', 'news.example.net', 'Aggregator') RETURNING id`);
+      const [row] = await t.db.query<{ id: number }>(
+        `INSERT INTO items (source_id, identity, url, title, summary_html, published_at, fetched_at)
+         VALUES ($1, 'summary-only', 'https://news.example.net/a', 'Inspectors visit Northshire', $2, $3, $3) RETURNING id`,
+        [src!.id, '<p>They found <b>chronic</b> staffing gaps &amp; <a href="/zqxwvb">delays</a></p>', NOW],
+      );
+      const found = await searchStories(t.db, { tsquery: q('chronic AND staffing') });
+      expect(found.hits.flatMap((h) => h.items.map((i) => i.id))).toContain(row!.id);
+      expect((await searchStories(t.db, { tsquery: q('zqxwvb') })).hits).toEqual([]);
+    });
+
     it('pages through results newest first when there is no query', async () => {
       const all = await searchStories(t.db, {}, { limit: 1000 });
       const page2 = await searchStories(t.db, {}, { limit: 5, offset: 5 });
