@@ -1,8 +1,10 @@
 // poll-source: one source, one poll. fetch (conditional GET, unconditional every FULL_FETCH_EVERY polls because
 // some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse or scrape ->
-// normalize -> tag full-text items -> insert new items and their topics in one transaction -> queue the
-// teasers for process-item -> record health and the next poll. Every failure a source can cause is RECORDED on it in
-// words and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
+// normalize -> tag full-text items -> insert new items and their topics in one statement -> record health and
+// the next poll -> queue the teasers for process-item. Concurrent polls share their source reads and health
+// writes (one statement per batch, see `coalesce`); the claim and the UNIQUE constraints stay the guards. Every
+// failure a source can cause is RECORDED on it in words and the job succeeds; the schedule, not BullMQ, retries.
+// Only our own faults (database down) throw.
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
@@ -67,7 +69,7 @@ export function coalesce<I, O>(run: (batch: I[]) => Promise<O[]>, max = 256): (i
       const batch = queue.splice(0, max);
       try {
         const out = await run(batch.map((b) => b.input));
-        batch.forEach((b, i) => b.resolve(out[i]!));
+        for (const [i, b] of batch.entries()) b.resolve(out[i]!);
       } catch (err) {
         for (const b of batch) b.reject(err);
       }

@@ -284,7 +284,11 @@ export async function fetchUrl(url: string, opts: FetchOptions): Promise<FetchRe
       const status = res.statusCode ?? 0;
       const headers = flatHeaders(res);
       if (status === 304) {
-        res.resume(); // no body: the connection goes back to the pool
+        // No body: read the (empty) rest so the connection goes back to the pool before we return.
+        flight.stop = (err) => res.destroy(err);
+        await new Promise<void>((r) => {
+          res.once('end', r).once('close', r).once('error', () => r()).resume();
+        });
         return { status, url: current, redirects, headers, body: new Uint8Array(), notModified: true, bytes: 0, ms: performance.now() - started };
       }
       const { body: data, wire } = await readBody(res, u, maxBytes, flight).catch((err) => {

@@ -62,7 +62,16 @@ export interface Source {
   websubLeaseUntil: Date | null;
 }
 
-const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const names = new Map<string, string>();
+/** snake_case column -> camelCase key, remembered (every poll converts the same forty column names). */
+function camel(k: string): string {
+  let c = names.get(k);
+  if (c === undefined) {
+    c = k.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase());
+    if (names.size < 1000) names.set(k, c);
+  }
+  return c;
+}
 const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 
 export function toSource(r: Row): Source {

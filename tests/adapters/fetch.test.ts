@@ -1,4 +1,6 @@
 // fetchUrl against a loopback server: validators, redirects, decompression, statuses. Loopback only.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError, type FetchOptions, fetchUrl, parseCacheHeaders, parseRetryAfter } from '../../src/adapters/fetch.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
@@ -165,3 +167,46 @@ describe('parseCacheHeaders', () => {
     expect(parseCacheHeaders({}, now)).toEqual({});
   });
 });
+
+describe('fetchUrl connections', () => {
+  it('reuses a kept-alive connection for the next fetch from the same host, 304s included', async () => {
+    const seen = new Set<number>();
+    const server = createServer((req, res) => {
+      seen.add(req.socket.remotePort ?? 0);
+      if (req.headers['if-none-match'] === '"k"') return void res.writeHead(304, { ETag: '"k"' }).end();
+      res.writeHead(200, { ETag: '"k"', 'Content-Type': 'application/rss+xml' }).end(FEED);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed`;
+    try {
+      expect((await fetchUrl(url, opts)).status).toBe(200);
+      expect((await fetchUrl(url, { ...opts, etag: '"k"' })).status).toBe(304);
+      expect((await fetchUrl(url, opts)).status).toBe(200);
+      expect(seen.size).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('retries once on a new connection when the server dropped the idle one', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      // Close the connection after the response without saying so: the client's pooled socket is dead.
+      res.on('finish', () => req.socket.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    try {
+      expect(text((await fetchUrl(url, opts)).body)).toBe('ok');
+      expect(text((await fetchUrl(url, opts)).body)).toBe('ok');
+      expect(requests).toBeGreaterThanOrEqual(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText, sanitize } from '../../src/pipeline/sanitize.ts';
+import { htmlToText, sanitize, sanitizeFull, simpleMarkup } from '../../src/pipeline/sanitize.ts';
 
 const BASE = 'https://example.org/news/story.html';
 
@@ -57,5 +57,35 @@ describe('entity decoding', () => {
 
   it('escapes plain text instead of parsing it', () => {
     expect(sanitize('Profits &amp; losses & more &gt; less')).toBe('Profits &amp; losses &amp; more &gt; less');
+  });
+});
+
+describe('the fast path for simple markup', () => {
+  it('gives exactly what sanitize-html gives, or declines', () => {
+    const parts = ['<p>', '</p>', '<b>', '</b>', '<i>', '</i>', '<br>', '<br/>', '<li>', '</li>', '<ul>', '</ul>', '<h1>', '</h1>',
+      '<P>', '<em>', '</em>', 'text', ' AT&T ', ' &amp; ', '&lt;x&gt;', ' &nbsp;', '&#8217;', '&#x41;', '&#150;', '&copy', ' "q" ',
+      " 'a' ", ' > ', ' < ', '&bogus;', '<a href="/x">', '</a>', '<script>', '</script>', '<!-- c -->', '<p class="x">', '\n'];
+    let x = 7;
+    const pick = () => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      return parts[x % parts.length]!;
+    };
+    let fast = 0;
+    for (let n = 0; n < 4000; n++) {
+      const html = Array.from({ length: 1 + (n % 9) }, pick).join('');
+      const got = simpleMarkup(html);
+      if (got === undefined) continue;
+      fast++;
+      expect(got, html).toBe(sanitizeFull(html, BASE));
+    }
+    expect(fast).toBeGreaterThan(100);
+  });
+
+  it('takes plain paragraphs, declines attributes, comments, stray brackets and unknown entities', () => {
+    expect(simpleMarkup('<p>Prison &amp; probation &ldquo;staff&rdquo;</p><p>x<br>y</p>')).toBe('<p>Prison &amp; probation “staff”</p><p>x<br />y</p>');
+    for (const html of ['<p onclick="x()">a</p>', '<p>a<!-- b --></p>', '<p>a < b</p>', '<p>&bogus; x</p>', '<p>AT&T</p>', '<p>a', '<p><ul><li>x</li></ul></p>', '<script>alert(1)</script>']) {
+      expect(simpleMarkup(html), html).toBeUndefined();
+    }
+    expect(sanitize('<p onclick="x()">a<script>b</script></p>', BASE)).toBe('<p>a</p>');
   });
 });

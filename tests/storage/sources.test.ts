@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimDueSources, claimFailingNotices, makeDue, pruneFetchLog, recentFetches, recordPoll, releaseClaim } from '../../src/storage/polls.ts';
+import { claimDueSources, claimFailingNotices, makeDue, pruneFetchLog, recentFetches, recordPoll, recordPolls, releaseClaim } from '../../src/storage/polls.ts';
 import { setWebsub, websubToRenew } from '../../src/storage/websub.ts';
-import { addSource, getSource, listSources, setSourceEnabled, updateSource } from '../../src/storage/sources.ts';
+import { addSource, getSource, getSources, listSources, setSourceEnabled, updateSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 
 const T0 = new Date('2026-11-20T10:00:00Z');
@@ -88,6 +88,25 @@ for (const b of backends()) {
       expect(log.map((l) => l.result)).toEqual(['ok', 'error', 'error', 'ok']);
       expect(await pruneFetchLog(t.db, at(90))).toBeGreaterThanOrEqual(2);
       expect(await recentFetches(t.db, id)).toHaveLength(2);
+    });
+
+    it('records several polls in one statement: each source its own outcome and fetch_log row; a missing one is left out', async () => {
+      const ok = (await addSource(t.db, { url: 'http://batch.example/ok', name: 'ok' })).source.id;
+      const bad = (await addSource(t.db, { url: 'http://batch.example/bad', name: 'bad' })).source.id;
+      const done = await recordPolls(t.db, [
+        { ...poll({ etag: '"b1"', nextPollAt: at(900) }), sourceId: ok },
+        { ...poll({ result: 'error', status: 500, error: 'poll: the server failed', etag: null, errorScore: 1 }), sourceId: bad },
+        { ...poll(), sourceId: 987_654_321 },
+      ]);
+      expect([...done.keys()].sort((a, b) => a - b)).toEqual([ok, bad]);
+      expect(done.get(ok)).toMatchObject({ etag: '"b1"', lastStatus: 200, consecutiveFailures: 0 });
+      expect(done.get(ok)?.nextPollAt.toISOString()).toBe(at(900).toISOString());
+      expect(done.get(bad)).toMatchObject({ etag: null, lastStatus: 500, consecutiveFailures: 1, lastError: 'poll: the server failed', errorScore: 1 });
+      expect((await recentFetches(t.db, ok)).map((l) => [l.result, l.status])).toEqual([['ok', 200]]);
+      expect((await recentFetches(t.db, bad)).map((l) => [l.result, l.status])).toEqual([['error', 500]]);
+      const both = await getSources(t.db, [ok, bad, 987_654_321]);
+      expect([...both.keys()].sort((a, b) => a - b)).toEqual([ok, bad]);
+      expect(both.get(ok)?.etag).toBe('"b1"');
     });
 
     it('disables and re-enables (due at once, failures cleared); makeDue; WebSub state', async () => {

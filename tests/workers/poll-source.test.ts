@@ -52,6 +52,25 @@ for (const b of backends()) {
       expect((await recentFetches(t.db, id)).map((f) => f.result)).toEqual(['not_modified', 'ok']);
     });
 
+    it('concurrent polls (sources loaded and outcomes recorded in shared statements) each record their own outcome', async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const p = path('together');
+        if (i === 5) srv.route(p, { status: 404, body: 'gone' });
+        else srv.route(p, { body: rss([{ id: `t${seq}` }]), etag: `"e${seq}"` });
+        ids.push(await source(p));
+      }
+      const results = await Promise.all(ids.map((id) => pollSource(rt, id)));
+      expect(results.map((r) => [r.sourceId, r.result])).toEqual(ids.map((id, i) => [id, i === 5 ? 'error' : 'ok']));
+      for (const [i, id] of ids.entries()) {
+        const s = await getSource(t.db, id);
+        expect(s?.lastStatus).toBe(i === 5 ? 404 : 200);
+        expect(s?.etag).toBe(i === 5 ? null : `"e${seq - 5 + i}"`);
+        expect(s?.nextPollAt.toISOString()).toBe(results[i]!.nextPollAt?.toISOString());
+        expect((await recentFetches(t.db, id)).map((f) => f.result)).toEqual([i === 5 ? 'error' : 'ok']);
+      }
+    });
+
     it('catches a server that lies with 304 through the periodic unconditional fetch', async () => {
       const p = path('liar');
       srv.route(p, { body: rss([{ id: 'l1' }]), etag: '"same"', lie304: true });
