@@ -52,6 +52,22 @@ describe('shipped pack', () => {
     expect(topics('Drama review: prison officers and the violence on the wing', '', 'https://www.theguardian.com/uk-news/2024/jan/01/prison-drama')).not.toEqual([]);
   });
 
+  it('counts an HMPPS mention for prisons, not probation, unless probation itself is the subject', () => {
+    expect(topics('Man escapes from jail', 'HM Prison and Probation Service said the prison was searched overnight.')).not.toContain('probation');
+    expect(topics('HMPPS staff told to use new pronoun guidance', 'An HMPPS spokesperson said the guidance applied across the department.')).not.toContain('probation');
+    expect(topics('Probation caseloads at record high', 'HM Prison and Probation Service admits probation officers are stretched.')).toContain('probation');
+    expect(topics('Ex-offenders to mentor people under supervision', 'HM Prison and Probation Service will fund peer mentors for people under probation supervision.')).toContain('probation');
+  });
+
+  it('does not give probation for a minister merely talking about offenders', () => {
+    expect(topics('Parole Board asked to look again at release', 'The justice secretary says dangerous offenders must stay behind bars.')).not.toContain('probation');
+    expect(topics('Justice secretary wants more offenders rehabilitated in the community')).toContain('probation');
+  });
+
+  it('treats new rules on cautions as sentencing policy', () => {
+    expect(topics('Repeat offenders to lose access to cautions under new rules')).toContain('courts');
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
