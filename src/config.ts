@@ -34,6 +34,7 @@ const schema = z.object({
     .default('pressdesk'),
   FETCH_ALLOW_PRIVATE: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
+  POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
@@ -57,6 +58,8 @@ export interface Config {
   queuePrefix: string;
   fetchAllowPrivate: boolean;
   workerConcurrency: number;
+  /** poll-source jobs per process: they mostly wait on the network, and polls started together share statements. */
+  pollConcurrency: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   testDatabaseUrl?: string;
   chromiumPath: string;
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: e.QUEUE_PREFIX,
     fetchAllowPrivate: e.FETCH_ALLOW_PRIVATE,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    pollConcurrency: e.POLL_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     chromiumPath: e.CHROMIUM_PATH,

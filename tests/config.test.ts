@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { concurrencyFor } from '../src/adapters/queues.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 describe('loadConfig', () => {
@@ -24,6 +25,8 @@ describe('loadConfig', () => {
       PORT: '8080',
       FETCH_ALLOW_PRIVATE: 'true',
       PRESSDESK_DATA_DIR: '/var/lib/pressdesk',
+      WORKER_CONCURRENCY: '4',
+      POLL_CONCURRENCY: '64',
     });
     expect(c).toMatchObject({
       databaseUrl: 'postgres://u@db:5432/press',
@@ -33,7 +36,11 @@ describe('loadConfig', () => {
       port: 8080,
       fetchAllowPrivate: true,
       dataDir: '/var/lib/pressdesk',
+      workerConcurrency: 4,
+      pollConcurrency: 64,
     });
+    expect(concurrencyFor('poll-source', c)).toBe(64);
+    expect(concurrencyFor('process-item', c)).toBe(4);
   });
 
   it.each([
@@ -42,6 +49,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'nonsense' }, /^config: REDIS_URL must be a URL/],
     [{ SECRET_KEY: 'short' }, /^config: SECRET_KEY must be at least 32 characters/],
     [{ FETCH_ALLOW_PRIVATE: 'maybe' }, /^config: FETCH_ALLOW_PRIVATE must be true or false/],
+    [{ POLL_CONCURRENCY: '0' }, /^config: POLL_CONCURRENCY /],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -114,3 +114,7 @@ export function startWorker<Q extends QueueName>(
     },
   };
 }
+
+/** Jobs at once per process for a queue: polls wait on the network, the rest on CPU and the database. */
+export const concurrencyFor = (name: QueueName, c: { workerConcurrency: number; pollConcurrency: number }) =>
+  name === 'poll-source' ? c.pollConcurrency : c.workerConcurrency;

@@ -3,7 +3,7 @@
 // source, exit 0 even when sources failed (their failures are recorded on them). With `start` running its
 // workers take the jobs; without, this process runs poll-source and process-item workers itself.
 import type { Command } from 'commander';
-import { type QueueName, startWorker, type WorkerHandle } from '../adapters/queues.ts';
+import { concurrencyFor, type QueueName, startWorker, type WorkerHandle } from '../adapters/queues.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { claimedCount, dueSourceIds, makeDue, recentFetches } from '../storage/polls.ts';
 import { getSource } from '../storage/sources.ts';
@@ -22,7 +22,7 @@ async function ensureWorkers(rt: Runtime): Promise<WorkerHandle[]> {
   const handles: WorkerHandle[] = [];
   for (const q of ['poll-source', 'process-item'] as QueueName[]) {
     if ((await rt.queues.get(q).getWorkersCount()) > 0) continue;
-    handles.push(startWorker(q, processors[q] as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: rt.config.workerConcurrency }));
+    handles.push(startWorker(q, processors[q] as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: concurrencyFor(q, rt.config) }));
   }
   return handles;
 }

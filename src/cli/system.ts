@@ -1,7 +1,7 @@
 // start, web, worker, migrate: the long-running processes and the schema.
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { QUEUE_NAMES, type QueueName, type WorkerHandle, startWorker } from '../adapters/queues.ts';
+import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, startWorker } from '../adapters/queues.ts';
 import { migrate } from '../storage/migrate.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
 import { buildServer } from '../web/server.ts';
@@ -22,7 +22,7 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
   const processors = processorsFor(rt);
   for (const q of parts.queues) {
     const p = processors[q];
-    if (p) handles.push(startWorker(q, p as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: rt.config.workerConcurrency }));
+    if (p) handles.push(startWorker(q, p as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: concurrencyFor(q, rt.config) }));
   }
   if (parts.schedules) await installSchedules(rt.queues);
   let web: FastifyInstance | undefined;
