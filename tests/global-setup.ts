@@ -42,6 +42,21 @@ async function pgAnswers(url: string) {
   }
 }
 
+/** Schemas left by runs that were killed mid-test (uniqueName('t'): t_<base-36 ms>_<hex>), once 6 h old. */
+async function dropStaleSchemas(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname ~ '^t_[0-9a-z]+_[0-9a-f]{8}$'`);
+    const cutoff = Date.now() - 6 * 3_600_000;
+    for (const { name } of rows) {
+      if (Number.parseInt(name.split('_')[1]!, 36) < cutoff) await c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 export default async function setup(project: TestProject) {
   const teardown: (() => Promise<void>)[] = [];
   let redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -72,6 +87,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteTemplate', await pgliteTemplate(scratch));
   project.provide('redisUrl', redisUrl);
   project.provide('databaseUrl', databaseUrl);
+  if (databaseUrl) await dropStaleSchemas(databaseUrl);
   return async () => {
     for (const t of teardown) await t();
   };
