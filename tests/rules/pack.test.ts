@@ -68,6 +68,12 @@ describe('shipped pack', () => {
     expect(topics('Repeat offenders to lose access to cautions under new rules')).toContain('courts');
   });
 
+  it('treats a release from a UK prison in the headline as release news, but not a release abroad', () => {
+    expect(topics('Notorious sex offender freed from prison after serving half his sentence')).toContain('parole');
+    expect(topics('Actor released early from prison in Texas after fraud conviction')).toEqual([]);
+    expect(topics('Influencer released from jail in Romania and placed under house arrest')).toEqual([]);
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
