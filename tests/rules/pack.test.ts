@@ -74,6 +74,11 @@ describe('shipped pack', () => {
     expect(topics('Influencer released from jail in Romania and placed under house arrest')).toEqual([]);
   });
 
+  it('keeps immigration detention out unless prisons or offenders are the subject', () => {
+    expect(topics('Deaths at immigration removal centre prompt calls for inquiry', 'The chief inspector of prisons found detainees at the removal centre were held in poor conditions.')).toEqual([]);
+    expect(topics('Foreign prisoners held in immigration detention after their sentences end', 'HMPPS says prison places are being used for foreign national offenders awaiting deportation.')).toContain('prisons');
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
