@@ -37,6 +37,8 @@ describe('shipped pack', () => {
     ['Man jailed for six years for burglary spree', 'a routine court report'],
     ['Texas man sentenced to five years probation for fraud', 'US probation'],
     ['New starters must pass a six-month probation period at the firm', 'job probation'],
+    ['Driver in fatal crash was on probation and had a long rap sheet', 'US story without a US place name'],
+    ['Woman held without bond after mugshot goes viral; she is on probation for theft', 'US story without a US place name'],
     ['Striker scores twice as champions win again', 'sport'],
     ['Council approves new car park', 'nothing to do with justice'],
     ['Gunman sentenced to life without parole for shopping mall attack', 'US: life without parole'],
