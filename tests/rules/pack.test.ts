@@ -81,6 +81,12 @@ describe('shipped pack', () => {
     expect(topics('Foreign prisoners held in immigration detention after their sentences end', 'HMPPS says prison places are being used for foreign national offenders awaiting deportation.')).toContain('prisons');
   });
 
+  it('counts legal aid as courts policy only when legal aid itself is the subject', () => {
+    expect(topics('Legal aid deserts leave tenants without advice')).toContain('courts');
+    expect(topics('Solicitors warn of collapse', 'Firms say legal aid rates have not risen for 25 years.')).toContain('courts');
+    expect(topics('Climate protesters face injunctions from energy firms', 'Activists, who could not get legal aid, were ordered to pay costs.')).toEqual([]);
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
