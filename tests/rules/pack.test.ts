@@ -87,6 +87,11 @@ describe('shipped pack', () => {
     expect(topics('Climate protesters face injunctions from energy firms', 'Activists, who could not get legal aid, were ordered to pay costs.')).toEqual([]);
   });
 
+  it('gives staff shortages at a named prison to workforce as well as prisons', () => {
+    expect(topics('HMP Example declared unsafe', 'Inspectors found HMP Example had severe staff shortages.')).toEqual(expect.arrayContaining(['prisons', 'workforce']));
+    expect(topics('Man cleared of threatening staff at HMP Example')).not.toContain('workforce');
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
