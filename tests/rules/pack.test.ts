@@ -92,6 +92,18 @@ describe('shipped pack', () => {
     expect(topics('Man cleared of threatening staff at HMP Example')).not.toContain('workforce');
   });
 
+  it('gives child custody disputes to family courts, not youth justice', () => {
+    const t = topics('Mother refused help to enforce child custody agreement against abusive ex');
+    expect(t).toContain('family-courts');
+    expect(t).not.toContain('youth-justice');
+    expect(topics('Separating couples to face mandatory mediation before going to court')).toContain('family-courts');
+    expect(topics('Record number of children held in youth custody')).toContain('youth-justice');
+  });
+
+  it('counts missed probation appointments as probation', () => {
+    expect(topics('Killer had missed two probation appointments before the attack')).toContain('probation');
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
