@@ -104,6 +104,11 @@ describe('shipped pack', () => {
     expect(topics('Killer had missed two probation appointments before the attack')).toContain('probation');
   });
 
+  it('counts a change of justice secretary as justice news', () => {
+    expect(topics('What could change at the MoJ now its secretary of state has left?', 'The former justice secretary\'s departure leaves several reforms in doubt.')).not.toEqual([]);
+    expect(topics('Health secretary resigns after row over hospital waiting lists')).toEqual([]);
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
