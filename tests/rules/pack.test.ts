@@ -100,8 +100,9 @@ describe('shipped pack', () => {
     expect(topics('Record number of children held in youth custody')).toContain('youth-justice');
   });
 
-  it('counts missed probation appointments as probation', () => {
+  it('counts missed probation appointments and breached community orders as probation', () => {
     expect(topics('Killer had missed two probation appointments before the attack')).toContain('probation');
+    expect(topics('Warrant issued for man who failed to do his community service', 'He completed 20 of 200 hours.')).toContain('probation');
   });
 
   it('counts a change of justice secretary as justice news', () => {
