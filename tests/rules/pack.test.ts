@@ -44,10 +44,16 @@ describe('shipped pack', () => {
     ['Gunman sentenced to life without parole for shopping mall attack', 'US: life without parole'],
     ['Singer avoids jail after probation violation hearing in Los Angeles', 'US probation'],
     ['Police recruits leave during probation in record numbers', 'police probation period'],
+    ['Officer will serve nine months for sex assault at party', 'a sentencing report quoting what the defendant told a probation officer'],
     ['Teenager sentenced to 18 months in a young offender institution for robbery', 'one offender sent to a YOI'],
     ['Fraudster received £90,000 in legal aid during his trial', 'one case\'s legal aid bill'],
     ['Those locked up this week include a burglar and a drug dealer', 'a weekly round-up of sentences'],
   ])('%s is not relevant (%s)', (title) => expect(topics(title)).toEqual([]));
+
+  it('does not count probation quoted in passing in a sentencing report, but does when probation failed', () => {
+    expect(topics('Officer will serve nine months for sex assault at party', 'He showed no remorse, telling a probation worker he did not need to assault her.')).toEqual([]);
+    expect(topics('Killer told probation officer he wanted to hurt someone but risk was never reviewed', 'Probation failings are examined at the inquest.')).toContain('probation');
+  });
 
   it('keeps culture and lifestyle sections out, like sport', () => {
     expect(topics('Drama review: prison officers and the violence on the wing', '', 'https://www.theguardian.com/tv-and-radio/2024/jan/01/prison-drama')).toEqual([]);
