@@ -116,6 +116,13 @@ describe('shipped pack', () => {
     expect(topics('Health secretary resigns after row over hospital waiting lists')).toEqual([]);
   });
 
+  it('gives one prisoner\'s parole decision to parole, not prisons', () => {
+    const t = topics('Notorious prisoner makes latest bid for freedom at parole hearing', 'He has spent 48 years in prison.');
+    expect(t).toContain('parole');
+    expect(t).not.toContain('prisons');
+    expect(topics('Parole Board delays as prison overcrowding worsens')).toEqual(expect.arrayContaining(['parole', 'prisons']));
+  });
+
   it('gives a barristers\' strike to courts, not workforce', () => {
     expect(topics('Criminal barristers strike over legal aid fees')).toEqual(['courts']);
   });
