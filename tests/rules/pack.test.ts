@@ -72,6 +72,12 @@ describe('shipped pack', () => {
     expect(topics('Justice secretary wants more offenders rehabilitated in the community')).toContain('probation');
   });
 
+  it('keeps Scottish and Northern Irish justice, which uses words the US filter looks for', () => {
+    const body = 'The case at Glasgow Sheriff Court exposed delays; the procurator fiscal said prison overcrowding played a part.';
+    expect(topics('Sheriff criticises prison overcrowding as remand numbers soar', body)).toContain('prisons');
+    expect(topics('Sheriff criticises jail overcrowding as inmates wait for trial', 'The county sheriff said the jail was over capacity.')).toEqual([]);
+  });
+
   it('treats new rules on cautions as sentencing policy', () => {
     expect(topics('Repeat offenders to lose access to cautions under new rules')).toContain('courts');
   });
