@@ -1,6 +1,8 @@
 // All SQL about rules: versions (the highest number is active), per-rule hit counts from item_topics, the
-// stored items' text for backtests and re-tagging, and the retag_runs progress rows.
+// stored items' text for backtests (screened on their indexed words) and re-tagging, and the retag_runs
+// progress rows.
 import type { ItemText } from '../domain/types.ts';
+import type { BacktestScreen, BacktestStore } from '../pipeline/backtest.ts';
 import type { RuleSet } from '../rules/types.ts';
 import type { Db, Row } from './db.ts';
 
@@ -117,27 +119,88 @@ export interface StoredItemText extends ItemText {
   itemId: number;
 }
 
+const ITEM_TEXT = `SELECT i.id, i.title, i.summary_html, i.body_text, i.url, s.name AS source, coalesce(i.published_at, i.fetched_at) AS at
+     FROM items i JOIN sources s ON s.id = i.source_id`;
+
+const toItemText = (r: Row): StoredItemText => ({
+  itemId: Number(r.id),
+  id: String(r.id),
+  title: String(r.title),
+  summary: (r.summary_html as string | null) ?? undefined,
+  body: (r.body_text as string | null) ?? undefined,
+  url: (r.url as string | null) ?? undefined,
+  source: (r.source as string | null) ?? undefined,
+  published: new Date(r.at as string).toISOString(),
+});
+
 /** One batch of stored items' text (not duplicates), oldest id first after `afterId`, dated on or after
  *  `since` (every item when null). Keyset paging: each batch is one indexed query, memory stays bounded. */
 export async function itemTextBatch(db: Db, q: { since: Date | null; afterId: number; limit: number }): Promise<StoredItemText[]> {
   const rows = await db.query(
-    `SELECT i.id, i.title, i.summary_html, i.body_text, i.url, s.name AS source, coalesce(i.published_at, i.fetched_at) AS at
-     FROM items i JOIN sources s ON s.id = i.source_id
+    `${ITEM_TEXT}
      WHERE i.id > $1 AND i.extract_status <> 'duplicate'
        AND ($2::timestamptz IS NULL OR coalesce(i.published_at, i.fetched_at) >= $2::timestamptz)
      ORDER BY i.id LIMIT $3`,
     [q.afterId, q.since, q.limit],
   );
-  return rows.map((r) => ({
-    itemId: Number(r.id),
-    id: String(r.id),
-    title: String(r.title),
-    summary: (r.summary_html as string | null) ?? undefined,
-    body: (r.body_text as string | null) ?? undefined,
-    url: (r.url as string | null) ?? undefined,
-    source: (r.source as string | null) ?? undefined,
-    published: new Date(r.at as string).toISOString(),
-  }));
+  return rows.map(toItemText);
+}
+
+/** The ids of the items in the window (not duplicates) whose indexed words satisfy `words` (a tsquery, see
+ *  BacktestScreen), and of every item whose words the index cannot list exactly (migration 008). One query:
+ *  a bitmap OR of the GIN word index and the partial index of inexact items. */
+export async function backtestItemIds(db: Db, q: { since: Date | null; words: string }): Promise<number[]> {
+  // The functions' cost (COST 1000) pushes the plan's estimate past jit_above_cost: compiling it took longer
+  // than running it (PostgreSQL 15, 60,000 items: 0.17 s of JIT for a 0.03 s index scan).
+  const rows = await db.tx(async (t) => {
+    await t.query('SET LOCAL jit = off');
+    return t.query<{ id: number }>(
+      `SELECT id FROM items
+     WHERE (backtest_words(title, summary_html, body_text, url) @@ $1::tsquery OR NOT backtest_exact(title, summary_html, body_text, url))
+       AND extract_status <> 'duplicate'
+       AND ($2::timestamptz IS NULL OR coalesce(published_at, fetched_at) >= $2::timestamptz)
+     ORDER BY id`,
+      [q.words, q.since],
+    );
+  });
+  return rows.map((r) => Number(r.id));
+}
+
+/** The text of these stored items, by id. */
+export async function itemTextsByIds(db: Db, ids: number[]): Promise<StoredItemText[]> {
+  const rows = await db.query(`${ITEM_TEXT} WHERE i.id = ANY($1::bigint[]) ORDER BY i.id`, [ids]);
+  return rows.map(toItemText);
+}
+
+const BACKTEST_BATCH = 2_000;
+
+/** The stored items of a window as a backtest reads them: with words to look for, the ids first (one query),
+ *  then their text in batches, the next fetched while this one is tagged; without, every item, in keyset
+ *  batches. */
+export function backtestStore(db: Db, since: Date | null): BacktestStore {
+  return {
+    count: () => countItemsSince(db, since),
+    async *read(screen: BacktestScreen) {
+      if (screen.nothing) return;
+      if (screen.words === null) {
+        let next = itemTextBatch(db, { since, afterId: 0, limit: BACKTEST_BATCH });
+        for (;;) {
+          const items = await next;
+          if (!items.length) return;
+          next = itemTextBatch(db, { since, afterId: items[items.length - 1]!.itemId, limit: BACKTEST_BATCH });
+          yield items;
+        }
+      }
+      const ids = await backtestItemIds(db, { since, words: screen.words });
+      let next = ids.length ? itemTextsByIds(db, ids.slice(0, BACKTEST_BATCH)) : undefined;
+      for (let at = 0; next; at += BACKTEST_BATCH) {
+        const items = await next;
+        const more = ids.slice(at + BACKTEST_BATCH, at + 2 * BACKTEST_BATCH);
+        next = more.length ? itemTextsByIds(db, more) : undefined;
+        yield items;
+      }
+    },
+  };
 }
 
 export async function countItemsSince(db: Db, since: Date | null): Promise<number> {

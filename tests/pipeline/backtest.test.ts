@@ -96,4 +96,26 @@ describe('backtest', () => {
     expect(r.gainedCount).toBe(10);
     expect(r.gained.map((c) => c.id)).toEqual(['9', '8']);
   });
+
+  it('an added global exclude only loses topics, and the topic lists come from the one tagging', () => {
+    const a = rules('prison*');
+    const b = rules('prison*', { exclude: [{ id: 'film', query: 'film OR football' }] });
+    const bt = backtest(a, b);
+    expect(bt.screen).toEqual({ nothing: false, words: "('film' | 'football')" });
+    bt.add(items);
+    const r = bt.result();
+    expect(r).toMatchObject({ gainedCount: 0, lostCount: 1, byTopic: [{ topic: 'prisons', gained: 0, lost: 1 }] });
+    expect(r.lost[0]).toMatchObject({ id: '4', before: ['prisons'], after: [], lost: ['prisons'] });
+    expect(r.lost[0]!.matches).toEqual(tag(compileRules(a), items[3]!).matches);
+  });
+
+  it('a title-scoped change reads and tags only items holding its words; source: terms need nothing', () => {
+    const bt = backtest(rules('prison*'), rules('prison* OR title:(jail AND overcrowd*)'));
+    // The old query or the new one.
+    expect(bt.screen.words).toBe("('prison':* | ('prison':* | ('jail' & 'overcrowd':*)))");
+    bt.add(items);
+    expect(bt.result().gained.map((c) => c.id)).toEqual(['2']);
+    expect(backtest(rules('prison*'), rules('prison* OR source:bbc')).screen).toEqual({ nothing: false, words: null });
+    expect(backtest(rules('prison*'), rules('prison*')).screen).toEqual({ nothing: true, words: null });
+  });
 });

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/pipeline/backtest.ts';
+import { tag } from '../../src/pipeline/tag.ts';
+import { compileRules } from '../../src/rules/compile.ts';
+import type { RuleSet } from '../../src/rules/types.ts';
 import { insertItems, type NewItem, saveTopics } from '../../src/storage/items.ts';
 import {
   activeRuleVersion,
   activeVersionNumber,
+  backtestItemIds,
+  backtestStore,
   countItemsSince,
   countRuleVersions,
   createRetagRun,
@@ -81,6 +87,35 @@ for (const b of backends()) {
       const rest = await itemTextBatch(t.db, { since, afterId: first[1]!.itemId, limit: 2 });
       expect(rest.map((x) => x.title)).toEqual(['Story 4']);
       expect((await itemTextBatch(t.db, { since: null, afterId: 0, limit: 10 })).length).toBe(4);
+    });
+
+    it('backtests from the word index: reads only items holding the words, plus those it cannot list exactly', async () => {
+      const texts: [string, string, string][] = [
+        ['bt1', 'Cafe owner jailed', 'plain ASCII'],
+        ['bt2', 'Le café ferme', 'an accented letter'],
+        ['bt3', 'Un caf&eacute; ferme', 'an entity that decodes to a letter'],
+        ['bt4', 'Jail<b>break</b> at the cafe', 'a tag inside a word'],
+        ['bt5', 'Football results', 'no word of the rule'],
+        ['bt6', 'It&#8217;s the prison cafeteria', 'punctuation only: still exact'],
+      ];
+      const rows = await insertItems(t.db, source, texts.map(([n, title]) => item(n, daysAgo(3), { title, summaryHtml: null, bodyText: null })), NOW);
+      const id = new Map(rows.map((r, i) => [texts[i]![0], r.id]));
+      const since = new Date(daysAgo(5));
+      const ids = await backtestItemIds(t.db, { since, words: "'cafe'" });
+      // bt1 holds the word; bt2-bt4 are always read; bt5 and bt6 (cafeteria is another word) are not.
+      expect(ids).toEqual(['bt1', 'bt2', 'bt3', 'bt4'].map((n) => id.get(n)));
+      expect(await backtestItemIds(t.db, { since, words: "'cafe':*" })).toContain(id.get('bt6'));
+
+      const a: RuleSet = { topics: [{ id: 'food', name: 'Food', rules: [{ id: 'x', query: 'cafeteria' }], exclude: [] }], exclude: [] };
+      const b: RuleSet = { ...a, topics: [{ ...a.topics[0]!, rules: [{ id: 'x', query: 'cafe OR jailbreak' }] }] };
+      const r = await runBacktest(a, b, backtestStore(t.db, since), { limit: 100 });
+      const stored = await itemTextBatch(t.db, { since, afterId: 0, limit: 100 });
+      const [ma, mb] = [compileRules(a), compileRules(b)];
+      const expected = stored.filter((x) => tag(ma, x).topics.join() !== tag(mb, x).topics.join()).map((x) => x.id);
+      expect([...r.gained, ...r.lost].map((c) => c.id).sort()).toEqual(expected.sort());
+      expect(expected.sort()).toEqual(['bt1', 'bt2', 'bt3', 'bt4', 'bt6'].map((n) => String(id.get(n))).sort());
+      expect(r.scanned).toBe(stored.length);
+      expect(r.tagged).toBeLessThan(stored.length);
     });
 
     it('runs a retag through its states once: a finished run cannot start again', async () => {
