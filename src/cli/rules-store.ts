@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Job } from 'bullmq';
 import type { Command } from 'commander';
 import type { JobData } from '../adapters/queues.ts';
-import { backtest } from '../pipeline/backtest.ts';
+import { runBacktest } from '../pipeline/backtest.ts';
 import { activeRules } from '../rules/active.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
 import { parseQuery, RuleSyntaxError } from '../rules/query.ts';
@@ -12,7 +12,7 @@ import { formatProblem, loadRuleSet } from '../rules/ruleset.ts';
 import { openRuntime } from '../runtime.ts';
 import { audit } from '../storage/audit.ts';
 import type { Db } from '../storage/db.ts';
-import { createRetagRun, getRuleVersion, itemTextBatch, latestRetagRun, listRuleVersions, type RetagRun, saveRuleVersion } from '../storage/rules.ts';
+import { backtestStore, createRetagRun, getRuleVersion, latestRetagRun, listRuleVersions, type RetagRun, saveRuleVersion } from '../storage/rules.ts';
 import { requestRetag, retagJob } from '../../workers/retag.ts';
 import { config, fail, say, withStorage } from './context.ts';
 import { rulesCommand } from './rules.ts';
@@ -128,14 +128,8 @@ export function register(program: Command): void {
       const since = new Date(Date.now() - parseSince(opts.since));
       await withStorage(async (s) => {
         // A backtest from no rules to this one query: its "gained" items are the matches.
-        const bt = backtest({ topics: [], exclude: [] }, { topics: [{ id: 'test', name: 'test', rules: [{ id: 'query', query }], exclude: [] }], exclude: [] }, { limit: Math.max(1, Number(opts.limit) || 20) });
-        for (let after = 0; ; ) {
-          const items = await itemTextBatch(s.db, { since, afterId: after, limit: 2_000 });
-          if (!items.length) break;
-          bt.add(items);
-          after = items[items.length - 1]!.itemId;
-        }
-        const r = bt.result();
+        const edited = { topics: [{ id: 'test', name: 'test', rules: [{ id: 'query', query }], exclude: [] }], exclude: [] };
+        const r = await runBacktest({ topics: [], exclude: [] }, edited, backtestStore(s.db, since), { limit: Math.max(1, Number(opts.limit) || 20) });
         for (const c of r.gained) {
           out(`#${c.id}\t${c.published?.slice(0, 10) ?? ''}\t${c.title}`);
           for (const sn of c.snippets) out(`\t${sn.field}: ${sn.parts.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('').replace(/\s+/g, ' ')}`);
