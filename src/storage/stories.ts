@@ -381,7 +381,11 @@ export async function refreshStories(db: Db, storyIds: readonly number[], now: D
     [ids],
   );
   const byStory = new Map<number, typeof members>();
-  for (const m of members) byStory.set(Number(m.story), [...(byStory.get(Number(m.story)) ?? []), m]);
+  for (const m of members) {
+    const list = byStory.get(Number(m.story));
+    if (list) list.push(m);
+    else byStory.set(Number(m.story), [m]);
+  }
   const headlines = ids.map((id) => {
     const list = byStory.get(id);
     if (!list) return null;
