@@ -1,4 +1,4 @@
-// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories] [--queues] [--warm-rounds 3]`
+// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense]`
 // A loopback server (a child process, so it never waits on the bench's own event loop) serves FEEDS
 // synthesised RSS feeds of ITEMS full-text items each (ETag on every feed).
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
@@ -37,23 +37,58 @@ const WORDS = ('probation officer prison governor court hearing parole board you
   'union napo inspectorate report minister announcement funding crisis shortage recruitment violence drugs release licence ' +
   'sentence magistrates crown tribunal backlog reform council housing hospital school transport weather football').split(' ');
 
-function text(seed: number, words: number): string {
-  let x = seed * 2654435761;
+// --mix news (default): items read like a news day. Most stories are about something else, 1 in 7 is a justice
+// story (a few of the words above among the rest), and 3 in 10 items are syndicated copies of a story another
+// feed also carries, with a word or two changed. --mix dense: every word from the justice list above, as the
+// earlier runs in docs/ingestion.md had (every item matches every topic; the titles make a handful of giant
+// stories).
+const MIX = arg('mix', 'news');
+const SYLLABLES = 'ba ko ri tu me sa lo vi ne da po ga ru fi ke mo ta zu'.split(' ');
+const VOCAB = Array.from({ length: 4000 }, (_, i) => SYLLABLES[i % 18]! + SYLLABLES[Math.floor(i / 18) % 18]! + SYLLABLES[Math.floor(i / 324) % 18]!);
+
+function rng(seed: number): () => number {
+  let x = (seed * 2654435761) >>> 0;
+  return () => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return x;
+  };
+}
+
+function dense(seed: number, words: number): string {
+  const next = rng(seed);
+  return Array.from({ length: words }, () => WORDS[next() % WORDS.length]!).join(' ');
+}
+
+/** `words` words of story `story`, as item `item` tells it: ~1 word in 8 its own. */
+function news(story: number, item: number, words: number): string {
+  const base = rng(story);
+  const own = rng(item + 1e9);
+  const justice = story % 7 === 0;
   const out: string[] = [];
   for (let i = 0; i < words; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out.push(WORDS[x % WORDS.length]!);
+    const b = base();
+    if (justice && b % 11 === 0) out.push(WORDS[(b >>> 8) % 30]!);
+    else out.push(VOCAB[(own() % 8 === 0 ? own() : b >>> 4) % VOCAB.length]!);
   }
   return out.join(' ');
+}
+
+/** Title and description of item n: its own story, or (3 in 10) a copy of a story shared across feeds. */
+function item(n: number): { title: string; description: string } {
+  if (MIX === 'dense') return { title: dense(n, 9), description: dense(n + 7, 90) };
+  const r = rng(n)();
+  const story = r % 10 < 3 ? 1e8 + (r >>> 8) % Math.max(1, Math.floor((FEEDS * ITEMS) / 20)) : n;
+  return { title: news(story, n, 9), description: news(story + 5e8, n, 90) };
 }
 
 function feed(f: number): string {
   const items: string[] = [];
   for (let i = 0; i < ITEMS; i++) {
     const n = f * ITEMS + i;
+    const it = item(n);
     items.push(
-      `<item><guid isPermaLink="false">bench-${n}</guid><title>${text(n, 9)}</title><link>https://news.example/${f}/${i}</link>` +
-        `<description>&lt;p&gt;${text(n + 7, 90)}&lt;/p&gt;</description><pubDate>Thu, 19 Nov 2026 08:${String(i % 60).padStart(2, '0')}:00 GMT</pubDate>` +
+      `<item><guid isPermaLink="false">bench-${n}</guid><title>${it.title}</title><link>https://news.example/${f}/${i}</link>` +
+        `<description>&lt;p&gt;${it.description}&lt;/p&gt;</description><pubDate>Thu, 19 Nov 2026 08:${String(i % 60).padStart(2, '0')}:00 GMT</pubDate>` +
         `<category>Justice</category></item>`,
     );
   }
@@ -104,7 +139,7 @@ if (process.argv.includes('--serve')) {
 
 /** Starts this file with --serve in a child process; resolves to its origin. */
 async function serveElsewhere() {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve', '--feeds', String(FEEDS), '--items', String(ITEMS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve', '--feeds', String(FEEDS), '--items', String(ITEMS), '--mix', MIX], { stdio: ['pipe', 'pipe', 'inherit'] });
   const origin = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (c: Buffer) => resolve(c.toString().trim()));
     child.once('exit', (code) => reject(new Error(`bench: the feed server exited (${code})`)));
@@ -213,7 +248,7 @@ if (worker) {
 const [{ n: topics }] = (await store.db.query<{ n: number }>('SELECT count(DISTINCT item_id)::int AS n FROM item_topics')) as [{ n: number }];
 const cold = stored / coldS;
 if (errors.length) console.log(`${errors.length} polls failed, e.g. ${errors[0]}`);
-console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items over loopback, ${store.label}, ${CONCURRENCY} polls at a time${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
+console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over loopback, ${store.label}, ${CONCURRENCY} polls at a time${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
 console.log(`baseline  rss-parser raw parse          ${baseline.toFixed(0).padStart(8)} items/s (no fetch, no storage)`);
 console.log(`cold      fetch+parse+store+tag         ${cold.toFixed(0).padStart(8)} items/s  = ${(cold / baseline).toFixed(2)}x baseline  (${stored} items stored, ${topics} tagged, ${coldS.toFixed(1)} s)`);
 console.log(`warm      re-poll, all 304              ${(FEEDS / warmS).toFixed(0).padStart(8)} feeds/s (${notModified}/${FEEDS} not modified, ${warmS.toFixed(2)} s; median of ${WARM_ROUNDS} rounds: ${warmRuns.map((r) => (FEEDS / r.s).toFixed(0)).join(', ')})`);
