@@ -45,7 +45,7 @@ export function bandKeys(sig: Signature): string[] {
 export const CANDIDATE_LIMIT = 24;
 /** Stories looked at per key, newest first: a key filed by hundreds of stories in the window (a frequent title
  *  word) says little, and without a cap one such key makes every lookup scan them all. */
-export const KEY_SCAN_LIMIT = 200;
+export const KEY_SCAN_LIMIT = 50;
 
 export interface StoryCandidate {
   id: string;
