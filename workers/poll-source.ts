@@ -18,10 +18,10 @@ import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
 import { insertItems, type NewItem, type TopicMatch } from '../src/storage/items.ts';
-import type { Db } from '../src/storage/db.ts';
-import { type PollRecord, recordPolls } from '../src/storage/polls.ts';
+import { pollBatch } from '../src/storage/poll-batch.ts';
+import type { PollRecord } from '../src/storage/polls.ts';
 import { setWebsub } from '../src/storage/websub.ts';
-import { getSources, type Source } from '../src/storage/sources.ts';
+import type { Source } from '../src/storage/sources.ts';
 import { type IngestRuntime, lap, runAfterTagged, SHORT_TEXT_CHARS, tagTexts, userAgent } from './process-item.ts';
 
 export type { IngestRuntime };
@@ -57,57 +57,6 @@ function httpFailure(res: FetchResult, now: Date): Failure {
   return { kind: 'http_4xx', status: s, message: `poll: HTTP ${s}: ${what}` };
 }
 
-/** Coalesces concurrent calls into one call of `run` over all their inputs (outputs in input order). The first
- *  call waits only for the end of the current event-loop turn; calls made while a batch is in flight go together
- *  in the next one (at most `max`). Idle, a poll waits for one statement as before; under load, one statement
- *  serves many polls. Each caller still awaits its own row: nothing is acknowledged before it is written. */
-export function coalesce<I, O>(run: (batch: I[]) => Promise<O[]>, max = 256): (input: I) => Promise<O> {
-  const queue: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  let busy = false;
-  const drain = async () => {
-    while (queue.length) {
-      const batch = queue.splice(0, max);
-      try {
-        const out = await run(batch.map((b) => b.input));
-        for (const [i, b] of batch.entries()) b.resolve(out[i]!);
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    }
-    busy = false;
-  };
-  return (input) =>
-    new Promise<O>((resolve, reject) => {
-      queue.push({ input, resolve, reject });
-      if (busy) return;
-      busy = true;
-      setImmediate(drain);
-    });
-}
-
-type Recorded = PollRecord & { sourceId: number };
-const batched = new WeakMap<Db, { load: (id: number) => Promise<Source | undefined>; record: (p: Recorded) => Promise<Source | undefined> }>();
-
-/** The per-database batchers: concurrent polls load their sources in one SELECT and record their outcomes in
- *  one UPDATE (src/storage/polls.ts recordPolls). */
-function batchesFor(db: Db) {
-  let b = batched.get(db);
-  if (!b) {
-    b = {
-      load: coalesce(async (ids: number[]) => {
-        const found = await getSources(db, ids);
-        return ids.map((id) => found.get(id));
-      }),
-      record: coalesce(async (polls: Recorded[]) => {
-        const done = await recordPolls(db, polls);
-        return polls.map((p) => done.get(p.sourceId));
-      }),
-    };
-    batched.set(db, b);
-  }
-  return b;
-}
-
 /** Feed entries -> rows, keeping the first of entries that share an identity. */
 function toRows(source: Source, feed: ParsedFeed, now: Date): NewItem[] {
   const seen = new Set<string>();
@@ -139,7 +88,7 @@ function toRows(source: Source, feed: ParsedFeed, now: Date): NewItem[] {
 /** Polls one source now and records the outcome. Never throws for the source's own failures. */
 export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollSummary> {
   const begun = performance.now();
-  const batch = batchesFor(rt.db);
+  const batch = pollBatch(rt.db);
   const source = await batch.load(sourceId);
   if (!source) throw new UnrecoverableError(`poll: source ${sourceId} does not exist (deleted?)`);
   if (!source.enabled) return { sourceId, name: source.name, result: 'skipped', newItems: 0, queued: [] };
