@@ -492,8 +492,7 @@ export async function splitItem(db: Db, itemId: number, act: EditorAction, fromS
       [from, to, itemId, act.actor, act.note ?? null, act.now],
     );
     await audit(t, { userId: act.userId, action: 'story.split', objectType: 'story', objectId: from, detail: { item: itemId, to, note: act.note }, at: act.now });
-    await refreshStory(t, from, act.now);
-    await refreshStory(t, to, act.now);
+    await refreshStories(t, [from, to], act.now);
     return to;
   });
 }
