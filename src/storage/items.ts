@@ -1,6 +1,7 @@
 // All SQL about items: the batch insert whose ON CONFLICT decides what is new, the extraction result (which
 // may reveal a duplicate through its canonical URL), and the topics the tagger found.
 import type { Db, Row } from './db.ts';
+import { itemWords } from './item-words.ts';
 
 export type ExtractStatus = 'pending' | 'not_needed' | 'done' | 'failed' | 'duplicate';
 
@@ -38,7 +39,7 @@ const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperC
 
 function toItem(r: Row): Item {
   const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) o[camel(k)] = v;
+  for (const [k, v] of Object.entries(r)) if (k !== 'words' && k !== 'words_exact') o[camel(k)] = v;
   o.id = Number(o.id);
   o.sourceId = Number(o.sourceId);
   const p = o.publishedAt;
@@ -55,12 +56,13 @@ export async function insertItems(db: Db, sourceId: number, items: NewItem[], fe
     `WITH x AS (
        SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
          title text, "summaryHtml" text, "contentHtml" text, "bodyText" text, author text, "publishedAt" timestamptz,
-         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, ord bigint)
+         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, ord bigint)
      ), ins AS (
        INSERT INTO items (source_id, identity, canonical_url, guid, url, title, summary_html, content_html, body_text,
-                          author, published_at, fetched_at, categories, extract_status, processed_at)
+                          author, published_at, fetched_at, categories, extract_status, processed_at, words, words_exact)
        SELECT $1, x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
-              x.author, x."publishedAt", $2, coalesce(x.categories, '{}'), x."extractStatus", x."processedAt"
+              x.author, x."publishedAt", $2, coalesce(x.categories, '{}'), x."extractStatus", x."processedAt",
+              array_to_tsvector(string_to_array(x.words, ' ')), x.exact
        FROM x ORDER BY x.ord
        ON CONFLICT DO NOTHING
        RETURNING id, identity
@@ -73,7 +75,7 @@ export async function insertItems(db: Db, sourceId: number, items: NewItem[], fe
        ON CONFLICT (item_id, topic) DO NOTHING
      )
      SELECT ins.id, ins.identity FROM ins JOIN first USING (identity) ORDER BY first.ord`,
-    [sourceId, fetchedAt, JSON.stringify(items.map((it, ord) => ({ ...it, ord })))],
+    [sourceId, fetchedAt, JSON.stringify(items.map((it, ord) => ({ ...it, ...itemWords(it), ord })))],
   );
   return rows.map((r) => ({ id: Number(r.id), identity: r.identity }));
 }

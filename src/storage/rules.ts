@@ -147,22 +147,17 @@ export async function itemTextBatch(db: Db, q: { since: Date | null; afterId: nu
 }
 
 /** The ids of the items in the window (not duplicates) whose indexed words satisfy `words` (a tsquery, see
- *  BacktestScreen), and of every item whose words the index cannot list exactly (migration 008). One query:
- *  a bitmap OR of the GIN word index and the partial index of inexact items. */
+ *  BacktestScreen), and of every item whose words the index cannot list exactly (migrations 008, 010). One
+ *  query: a bitmap OR of the GIN word index and the partial index of inexact items. */
 export async function backtestItemIds(db: Db, q: { since: Date | null; words: string }): Promise<number[]> {
-  // The functions' cost (COST 1000) pushes the plan's estimate past jit_above_cost: compiling it took longer
-  // than running it (PostgreSQL 15, 60,000 items: 0.17 s of JIT for a 0.03 s index scan).
-  const rows = await db.tx(async (t) => {
-    await t.query('SET LOCAL jit = off');
-    return t.query<{ id: number }>(
-      `SELECT id FROM items
-     WHERE (backtest_words(title, summary_html, body_text, url) @@ $1::tsquery OR NOT backtest_exact(title, summary_html, body_text, url))
+  const rows = await db.query<{ id: number }>(
+    `SELECT id FROM items
+     WHERE (words @@ $1::tsquery OR NOT words_exact)
        AND extract_status <> 'duplicate'
        AND ($2::timestamptz IS NULL OR coalesce(published_at, fetched_at) >= $2::timestamptz)
      ORDER BY id`,
-      [q.words, q.since],
-    );
-  });
+    [q.words, q.since],
+  );
   return rows.map((r) => Number(r.id));
 }
 

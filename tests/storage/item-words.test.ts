@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ItemText, itemWords } from '../../src/storage/item-words.ts';
+import { insertItems } from '../../src/storage/items.ts';
+import { addSource } from '../../src/storage/sources.ts';
+import { backends, type TestDb } from '../helpers/db.ts';
+
+// Pieces chosen to hit every branch of backtest_exact and every way a word can start or end: SAFE ones keep an
+// item exact, RISKY ones may not.
+const SAFE = [
+  'Prison', 'probation', 'OMiC', 'HMPPS', '2026', 'covid-19', "officer's", 'a.b', ' ', ' ', '  ', '\n', '-', '/',
+  '\u00a0', '\u2019', '\u2014', '£', '€', '×', '&amp;', '&#8217;', '&#39;', '&#x2019;', '&nbsp;', '&', '<p>', '</p>',
+  '<br/>', '<', '>', 'x'.repeat(199), 'y'.repeat(201), 'Z'.repeat(450),
+];
+const RISKY = [
+  'café', 'Ünited', 'İstanbul', '\u212a', 'ß', 'µ', 'ª', '½', '💡', '&eacute;', '&#233;', '&#xe9;', '&foo;', '&Pound;',
+  '&#', '<b>', '</b>', '<!-- note -->', '<a href="https://x.example/Path?q=1">', '</a>',
+];
+
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+}
+
+function corpus(n: number): ItemText[] {
+  const r = rng(7);
+  const pick = (list: string[]) => list[Math.floor(r() * list.length)];
+  const text = (k: number) => Array.from({ length: k }, () => (r() < 0.025 ? pick(RISKY) : pick(SAFE))).join('');
+  const out: ItemText[] = [
+    { title: 'Plain ASCII title', summaryHtml: null, bodyText: null, url: null },
+    { title: '', summaryHtml: '', bodyText: '', url: '' },
+    { title: 'Long', summaryHtml: null, bodyText: `${'word '.repeat(40_000)}tail`, url: null },
+    { title: 'Just over', summaryHtml: 'a'.repeat(199_990), bodyText: 'bbbbbbbbbbbbbbbbbbbb', url: null },
+  ];
+  for (let i = 0; i < n; i++) {
+    out.push({ title: text(3), summaryHtml: r() < 0.2 ? null : text(12), bodyText: r() < 0.2 ? null : text(12), url: r() < 0.3 ? null : `https://news.example/${text(2)}` });
+  }
+  return out;
+}
+
+for (const b of backends()) {
+  describe.skipIf(!b.available)(`item words (${b.name})`, () => {
+    let t: TestDb;
+    let source: number;
+    beforeAll(async () => {
+      t = await b.open();
+      source = (await addSource(t.db, { url: 'http://a.example/feed', name: 'a' })).source.id;
+    });
+    afterAll(async () => t?.close());
+
+    const sqlWords = async (texts: ItemText[]) =>
+      t.db.query<{ words: string[]; exact: boolean }>(
+        `SELECT tsvector_to_array(backtest_words(x.title, x."summaryHtml", x."bodyText", x.url)) AS words,
+                backtest_exact(x.title, x."summaryHtml", x."bodyText", x.url) AS exact
+         FROM jsonb_to_recordset($1::jsonb) AS x(title text, "summaryHtml" text, "bodyText" text, url text, n int)
+         ORDER BY x.n`,
+        [JSON.stringify(texts.map((x, n) => ({ ...x, n })))],
+      );
+
+    it('says what the SQL functions say: exact alike, and then the same words', async () => {
+      const texts = corpus(1_500);
+      const sql = await sqlWords(texts);
+      let exact = 0;
+      texts.forEach((x, i) => {
+        const js = itemWords(x);
+        const want = sql[i]!;
+        expect({ i, exact: js.exact }).toEqual({ i, exact: want.exact });
+        if (js.exact) {
+          exact++;
+          expect(js.words.split(' ').filter(Boolean).sort()).toEqual([...want.words].sort());
+        }
+      });
+      // The corpus exercises both kinds.
+      expect(exact).toBeGreaterThan(100);
+      expect(texts.length - exact).toBeGreaterThan(100);
+    });
+
+    it('stores them on insert, and the trigger fills or refreshes them for writers that do not', async () => {
+      const [a] = await insertItems(t.db, source, [{
+        identity: 'w1', canonicalUrl: 'https://news.example/w1', guid: null, url: 'https://news.example/w1', title: 'Jail<b>break</b> café',
+        summaryHtml: '<p>Officers &amp; staff</p>', contentHtml: null, bodyText: 'Officers & staff', author: null, publishedAt: null,
+        categories: [], extractStatus: 'pending',
+      }], new Date('2026-11-20T10:00:00Z'));
+      const stored = async (id: number) =>
+        (await t.db.query<{ words: string[]; exact: boolean; want: string[]; wantExact: boolean }>(
+          `SELECT tsvector_to_array(words) AS words, words_exact AS exact,
+                  tsvector_to_array(backtest_words(title, summary_html, body_text, url)) AS want,
+                  backtest_exact(title, summary_html, body_text, url) AS "wantExact"
+           FROM items WHERE id = $1`, [id]))[0]!;
+      let row = await stored(a!.id);
+      expect(row.words).toEqual(row.want);
+      expect([row.exact, row.wantExact]).toEqual([false, false]);
+
+      // An extraction rewrites the body: the trigger recomputes.
+      await t.db.query(`UPDATE items SET body_text = 'Probation officers strike', title = 'Strike' WHERE id = $1`, [a!.id]);
+      row = await stored(a!.id);
+      expect(row.words).toContain('strike');
+      expect(row.words).not.toContain('jail');
+      expect([row.words, row.exact]).toEqual([row.want, row.wantExact]);
+      expect(row.exact).toBe(true);
+
+      // A writer that knows nothing of the columns.
+      const [{ id }] = await t.db.query<{ id: number }>(
+        `INSERT INTO items (source_id, identity, title, summary_html, url) VALUES ($1, 'w2', 'Parole board', '<p>Hearing</p>', 'https://news.example/w2') RETURNING id`,
+        [source],
+      ) as [{ id: number }];
+      row = await stored(Number(id));
+      expect(row.words.sort()).toEqual(['board', 'example', 'hearing', 'https', 'news', 'p', 'parole', 'w2']);
+      expect(row.exact).toBe(true);
+    });
+  });
+}
