@@ -1,4 +1,4 @@
-// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense]`
+// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense] [--processes 1]`
 // A loopback server (a child process, so it never waits on the bench's own event loop) serves FEEDS
 // synthesised RSS feeds of ITEMS full-text items each (ETag on every feed).
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
@@ -8,8 +8,11 @@
 // Also the bench process's CPU per item and per feed: steadier than wall time on a shared, loaded machine.
 // Baseline from the same run: rss-parser's raw parse rate over the same feed bodies (items/s, no storage).
 // PostgreSQL with --pg URL (or TEST_DATABASE_URL), a throwaway schema; else in-memory PGlite.
+// --processes N (PostgreSQL only): the polls run in N worker processes sharing the sources and the database, as
+// `pressdesk worker` scales out; --concurrency is then the total in flight, split between them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import Parser from 'rss-parser';
@@ -32,6 +35,7 @@ const FEEDS = Number(arg('feeds', '1000'));
 const ITEMS = Number(arg('items', '50'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
 const PG = arg('pg', config.testDatabaseUrl ?? '');
+const PROCESSES = Math.max(1, Number(arg('processes', '1')));
 
 const WORDS = ('probation officer prison governor court hearing parole board youth justice family court cafcass caseload staff ' +
   'union napo inspectorate report minister announcement funding crisis shortage recruitment violence drugs release licence ' +
@@ -95,11 +99,11 @@ function feed(f: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed ${f}</title><link>https://news.example/${f}</link>${items.join('')}</channel></rss>`;
 }
 
-async function openDb(): Promise<{ db: Db; label: string; close(): Promise<void> }> {
+async function openDb(): Promise<{ db: Db; label: string; schema: string | null; close(): Promise<void> }> {
   if (!PG) {
     const db = await openPglite();
     await migrate(db);
-    return { db, label: 'PGlite (in memory)', close: () => db.close() };
+    return { db, label: 'PGlite (in memory)', schema: null, close: () => db.close() };
   }
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG });
@@ -110,6 +114,7 @@ async function openDb(): Promise<{ db: Db; label: string; close(): Promise<void>
   return {
     db,
     label: `PostgreSQL ${new URL(PG).host}`,
+    schema,
     async close() {
       await db.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -129,10 +134,12 @@ const bodies = Array.from({ length: FEEDS }, (_, f) => feed(f));
 
 if (process.argv.includes('--serve')) {
   const routes = Object.fromEntries(bodies.map((body, f) => [`/feed/${f}.xml`, { body, etag: `"f${f}"`, headers: { 'content-type': 'application/rss+xml; charset=utf-8' } }]));
-  const srv = await startLoopbackServer(routes);
+  const srv = await startLoopbackServer(routes, { keepAliveTimeoutMs: 5000 });
   process.stdout.write(`${srv.origin}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => process.exit(0)); // the bench closed our stdin: done
+} else if (process.argv.includes('--part')) {
+  await part();
 } else {
   await bench();
 }
@@ -149,23 +156,122 @@ async function serveElsewhere() {
       child.once('exit', () => r());
       child.stdin.end();
     });
-  return { url: (p: string) => origin + p, close };
+  return { url: (p: string) => origin + p, close, pid: child.pid };
+}
+
+function runtime(db: Db, redis: Redis, profile: Record<string, number>): IngestRuntime {
+  return {
+    db,
+    queues: createQueues(redis, `bench-${randomBytes(3).toString('hex')}`),
+    config,
+    now: () => new Date(),
+    mailer: createMailer({ from: 'bench@localhost', outboxDir: '/tmp/pressdesk-bench-outbox' }),
+    profile,
+    skipAfterTagged: !process.argv.includes('--stories'),
+  };
+}
+
+function cpu() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+interface Round {
+  stored: number;
+  notModified: number;
+  errors: string[];
+  cpu: number;
+  profile: Record<string, number>;
+}
+
+/** One of --processes N worker processes: polls its share of the sources each time the bench says `round`
+ *  on stdin, and answers with a Round as a JSON line. */
+async function part() {
+  const [i, n] = arg('part', '0/1').split('/').map(Number) as [number, number];
+  const db = openPostgres(PG, { schema: arg('schema', ''), max: CONCURRENCY });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+  const profile: Record<string, number> = {};
+  const rt = runtime(db, redis, profile);
+  const all = await db.query<{ id: number }>('SELECT id FROM sources ORDER BY id');
+  const ids = all.map((r) => Number(r.id)).filter((_, k) => k % n === i);
+  process.stdout.write('{"ready":true}\n');
+  let buffered = '';
+  for await (const chunk of process.stdin) {
+    buffered += String(chunk);
+    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+      buffered = buffered.slice(nl + 1);
+      for (const k of Object.keys(profile)) delete profile[k];
+      const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0, profile };
+      const c0 = cpu();
+      await pool(ids, CONCURRENCY, async (id) => {
+        const s = await pollSource(rt, id);
+        r.stored += s.newItems;
+        if (s.result === 'not_modified') r.notModified++;
+        if (s.error) r.errors.push(s.error);
+      });
+      r.cpu = cpu() - c0;
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    }
+  }
+  await rt.queues.close();
+  redis.disconnect();
+  await db.close();
+}
+
+/** Starts the worker processes; round() runs one round in all of them and sums their answers. */
+function startParts(n: number, schema: string) {
+  const per = String(Math.max(1, Math.round(CONCURRENCY / n)));
+  const children = Array.from({ length: n }, (_, i) => {
+    const args = ['--import', 'tsx', new URL(import.meta.url).pathname, '--part', `${i}/${n}`, '--schema', schema, '--pg', PG, '--concurrency', per];
+    if (process.argv.includes('--stories')) args.push('--stories');
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let buffered = '';
+    const waiting: { resolve: (r: Round) => void; reject: (e: Error) => void }[] = [];
+    child.stdout.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        waiting.shift()?.resolve(JSON.parse(line) as Round);
+      }
+    });
+    child.once('exit', (code) => {
+      for (const w of waiting.splice(0)) w.reject(new Error(`bench: worker process ${i} exited (${code})`));
+    });
+    return { child, next: () => new Promise<Round>((resolve, reject) => waiting.push({ resolve, reject })) };
+  });
+  const ready = Promise.all(children.map((c) => c.next()));
+  return {
+    ready,
+    async round(): Promise<Round> {
+      const answers = children.map((c) => c.next());
+      for (const c of children) c.child.stdin.write('round\n');
+      const rs = await Promise.all(answers);
+      const profile: Record<string, number> = {};
+      for (const r of rs) for (const [k, v] of Object.entries(r.profile)) profile[k] = (profile[k] ?? 0) + v;
+      return {
+        stored: rs.reduce((a, r) => a + r.stored, 0),
+        notModified: rs.reduce((a, r) => a + r.notModified, 0),
+        errors: rs.flatMap((r) => r.errors),
+        cpu: rs.reduce((a, r) => a + r.cpu, 0),
+        profile,
+      };
+    },
+    close: () =>
+      Promise.all(children.map((c) => new Promise<void>((r) => {
+        c.child.once('exit', () => r());
+        c.child.stdin.end();
+      }))),
+  };
 }
 
 async function bench() {
+if (PROCESSES > 1 && !PG) throw new Error('bench: --processes needs PostgreSQL (--pg URL): PGlite lives inside one process');
 const srv = await serveElsewhere();
 const store = await openDb();
 const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
 const profile: Record<string, number> = {};
-const rt: IngestRuntime = {
-  db: store.db,
-  queues: createQueues(redis, `bench-${randomBytes(3).toString('hex')}`),
-  config,
-  now: () => new Date(),
-  mailer: createMailer({ from: 'bench@localhost', outboxDir: '/tmp/pressdesk-bench-outbox' }),
-  profile,
-  skipAfterTagged: !process.argv.includes('--stories'),
-};
+const rt = runtime(store.db, redis, profile);
 
 const ids: number[] = [];
 for (let f = 0; f < FEEDS; f++) ids.push((await addSource(store.db, { url: srv.url(`/feed/${f}.xml`), name: `feed ${f}` })).source.id);
@@ -208,38 +314,73 @@ async function pollAll(each: (r: PollSummary) => void) {
   });
 }
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+const parts = PROCESSES > 1 ? startParts(PROCESSES, store.schema!) : undefined;
+await parts?.ready;
+/** One round over every source, here or in the worker processes. */
+async function pollRound(): Promise<Round> {
+  if (parts) return parts.round();
+  for (const k of Object.keys(profile)) delete profile[k];
+  const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0, profile };
+  const c0 = cpu();
+  await pollAll((s) => {
+    r.stored += s.newItems;
+    if (s.result === 'not_modified') r.notModified++;
+    if (s.error) r.errors.push(s.error);
+  });
+  r.cpu = cpu() - c0;
+  return { ...r, profile: { ...profile } };
+}
+
+// The whole machine's busy and idle CPU seconds (Linux /proc/stat; null elsewhere): the bench process is only
+// one of three busy parties (PostgreSQL, the feed server), and idle time says the run was not CPU-bound.
+const machine = (): { busy: number; idle: number } | null => {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const hz = 100;
+    return { busy: (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / hz, idle: (f[3]! + f[4]!) / hz };
+  } catch {
+    return null;
+  }
 };
-let c0 = cpu();
+// CPU seconds of the processes named `postgres` on this machine (a local server) and of the feed server.
+const procCpu = (match: (comm: string, pid: number) => boolean): number => {
+  let ticks = 0;
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        if (!match(comm, Number(d))) continue;
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {}
+    }
+  } catch {}
+  return ticks / 100;
+};
+const partyCpu = () => ({ pg: procCpu((c) => c === 'postgres'), server: procCpu((_, pid) => pid === srv.pid) });
+const p0 = partyCpu();
+const m0 = machine();
 t = performance.now();
-let stored = 0;
-const errors: string[] = [];
-await pollAll((r) => {
-  stored += r.newItems;
-  if (r.error) errors.push(r.error);
-});
+const coldRound = await pollRound();
 const coldS = (performance.now() - t) / 1000;
-const coldCpu = cpu() - c0;
-const coldProfile = { ...profile };
-for (const k of Object.keys(profile)) delete profile[k];
+const m1 = machine();
+const p1 = partyCpu();
+const coldMachine = m0 && m1 ? { busy: m1.busy - m0.busy, idle: m1.idle - m0.idle } : null;
+const { stored, errors, cpu: coldCpu, profile: coldProfile } = coldRound;
 
 // Warm rounds (--warm-rounds N, default 3; at most 10 so none reaches the every-12th unconditional fetch):
 // the median round is reported.
 const WARM_ROUNDS = Math.min(10, Number(arg('warm-rounds', '3')));
-const warmRuns: { s: number; cpu: number; notModified: number }[] = [];
+const warmRuns: { s: number; cpu: number; notModified: number; profile: Record<string, number> }[] = [];
 for (let w = 0; w < WARM_ROUNDS; w++) {
-  for (const k of Object.keys(profile)) delete profile[k];
-  c0 = cpu();
   t = performance.now();
-  let n304 = 0;
-  await pollAll((r) => {
-    if (r.result === 'not_modified') n304++;
-  });
-  warmRuns.push({ s: (performance.now() - t) / 1000, cpu: cpu() - c0, notModified: n304 });
+  const r = await pollRound();
+  warmRuns.push({ s: (performance.now() - t) / 1000, cpu: r.cpu, notModified: r.notModified, profile: r.profile });
 }
 const { s: warmS, cpu: warmCpu, notModified } = [...warmRuns].sort((a, b) => a.s - b.s)[warmRuns.length >> 1]!;
+await parts?.close();
 if (worker) {
   await worker.stop(1000);
   (worker.worker.opts.connection as { disconnect?: () => void }).disconnect?.();
@@ -248,19 +389,23 @@ if (worker) {
 const [{ n: topics }] = (await store.db.query<{ n: number }>('SELECT count(DISTINCT item_id)::int AS n FROM item_topics')) as [{ n: number }];
 const cold = stored / coldS;
 if (errors.length) console.log(`${errors.length} polls failed, e.g. ${errors[0]}`);
-console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over loopback, ${store.label}, ${CONCURRENCY} polls at a time${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
+console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over loopback, ${store.label}, ${CONCURRENCY} polls at a time${PROCESSES > 1 ? ` in ${PROCESSES} worker processes` : ''}${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
 console.log(`baseline  rss-parser raw parse          ${baseline.toFixed(0).padStart(8)} items/s (no fetch, no storage)`);
 console.log(`cold      fetch+parse+store+tag         ${cold.toFixed(0).padStart(8)} items/s  = ${(cold / baseline).toFixed(2)}x baseline  (${stored} items stored, ${topics} tagged, ${coldS.toFixed(1)} s)`);
 console.log(`warm      re-poll, all 304              ${(FEEDS / warmS).toFixed(0).padStart(8)} feeds/s (${notModified}/${FEEDS} not modified, ${warmS.toFixed(2)} s; median of ${WARM_ROUNDS} rounds: ${warmRuns.map((r) => (FEEDS / r.s).toFixed(0)).join(', ')})`);
 // CPU of this process (all its threads), which a loaded machine disturbs less than wall time.
-console.log(`cpu       bench process                 cold ${coldCpu.toFixed(1)} s = ${((coldCpu * 1e6) / Math.max(1, stored)).toFixed(0)} us/item; warm ${warmCpu.toFixed(2)} s = ${((warmCpu * 1e6) / FEEDS).toFixed(0)} us/feed`);
+console.log(`cpu       ${PROCESSES > 1 ? 'worker processes       ' : 'bench process          '}       cold ${coldCpu.toFixed(1)} s = ${((coldCpu * 1e6) / Math.max(1, stored)).toFixed(0)} us/item; warm ${warmCpu.toFixed(2)} s = ${((warmCpu * 1e6) / FEEDS).toFixed(0)} us/feed`);
+if (coldMachine) {
+  console.log(`cpu       machine, cold                 ${coldMachine.busy.toFixed(1)} s busy = ${((coldMachine.busy * 1e6) / Math.max(1, stored)).toFixed(0)} us/item (pressdesk, PostgreSQL, the feed server, anything else running); ${coldMachine.idle.toFixed(1)} s idle`);
+  console.log(`cpu       others, cold                  postgres processes ${(p1.pg - p0.pg).toFixed(1)} s = ${(((p1.pg - p0.pg) * 1e6) / Math.max(1, stored)).toFixed(0)} us/item (0 when the server is elsewhere); feed server ${(p1.server - p0.server).toFixed(1)} s`);
+}
 const show = (label: string, p: Record<string, number>, wall: number) => {
   const total = Object.values(p).reduce((a, b) => a + b, 0);
   console.log(`profile (${label}): per-stage ms summed over concurrent polls (sum ${total.toFixed(0)} ms; wall ${(wall * 1000).toFixed(0)} ms)`);
   for (const [k, v] of Object.entries(p).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(30)} ${v.toFixed(0).padStart(8)} ms  ${((100 * v) / total).toFixed(1).padStart(5)} %`);
 };
 show('cold', coldProfile, coldS);
-show('warm, last round', profile, warmRuns[warmRuns.length - 1]!.s);
+show('warm, last round', warmRuns[warmRuns.length - 1]!.profile, warmRuns[warmRuns.length - 1]!.s);
 
 await srv.close();
 await rt.queues.close();

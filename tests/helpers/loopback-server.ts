@@ -156,7 +156,10 @@ async function respond(req: IncomingMessage, res: ServerResponse, r: Route, hit:
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-export async function startLoopbackServer(routes: Record<string, RouteSpec> = {}): Promise<LoopbackServer> {
+/** keepAliveTimeoutMs: 1 s by default, so a test's idle connections go quickly — and Node's client, told
+ *  `Keep-Alive: timeout=1`, then never reuses one. The ingest bench passes 5 s (Node's own default; nginx
+ *  and Apache keep connections longer), so it sees what a poller sees of an ordinary server. */
+export async function startLoopbackServer(routes: Record<string, RouteSpec> = {}, opts: { keepAliveTimeoutMs?: number } = {}): Promise<LoopbackServer> {
   const table = new Map(Object.entries(routes));
   const all: Hit[] = [];
   const server = createServer((req, res) => {
@@ -207,7 +210,7 @@ export async function startLoopbackServer(routes: Record<string, RouteSpec> = {}
       }
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
