@@ -47,6 +47,16 @@ function toItem(r: Row): Item {
   return o as unknown as Item;
 }
 
+/** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */
+function toRecord(it: NewItem, ord: number) {
+  const w = itemWords(it);
+  return {
+    identity: it.identity, canonicalUrl: it.canonicalUrl, guid: it.guid, url: it.url, title: it.title, summaryHtml: it.summaryHtml,
+    contentHtml: it.contentHtml, bodyText: it.bodyText, author: it.author, publishedAt: it.publishedAt, categories: it.categories,
+    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: w.words, exact: w.exact, ord,
+  };
+}
+
 /** Inserts a feed's items — and the topics of those tagged already — in ONE statement; returns only the
  *  items that were new, in input order. Conflicts on (source, identity) or on the canonical URL (the same
  *  story through another source) are skipped, which makes re-polls and retried jobs harmless. */
@@ -75,7 +85,7 @@ export async function insertItems(db: Db, sourceId: number, items: NewItem[], fe
        ON CONFLICT (item_id, topic) DO NOTHING
      )
      SELECT ins.id, ins.identity FROM ins JOIN first USING (identity) ORDER BY first.ord`,
-    [sourceId, fetchedAt, JSON.stringify(items.map((it, ord) => ({ ...it, ...itemWords(it), ord })))],
+    [sourceId, fetchedAt, JSON.stringify(items.map(toRecord))],
   );
   return rows.map((r) => ({ id: Number(r.id), identity: r.identity }));
 }
