@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import Parser from 'rss-parser';
@@ -184,8 +185,21 @@ interface Round {
   profile: Record<string, number>;
 }
 
-/** One of --processes N worker processes: polls its share of the sources each time the bench says `round`
- *  on stdin, and answers with a Round as a JSON line. */
+/** One round over some sources, whichever way they are polled: counts, this process's CPU, the stage profile. */
+async function measureRound(profile: Record<string, number>, run: (each: (s: PollSummary) => void) => Promise<unknown>): Promise<Round> {
+  for (const k of Object.keys(profile)) delete profile[k];
+  const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0, profile };
+  const c0 = cpu();
+  await run((s) => {
+    r.stored += s.newItems;
+    if (s.result === 'not_modified') r.notModified++;
+    if (s.error) r.errors.push(s.error);
+  });
+  return { ...r, cpu: cpu() - c0, profile: { ...profile } };
+}
+
+/** One of --processes N worker processes: polls its share of the sources for each line the bench writes on
+ *  stdin, and answers with a Round as a JSON line. */
 async function part() {
   const [i, n] = arg('part', '0/1').split('/').map(Number) as [number, number];
   const db = openPostgres(PG, { schema: arg('schema', ''), max: CONCURRENCY });
@@ -195,23 +209,9 @@ async function part() {
   const all = await db.query<{ id: number }>('SELECT id FROM sources ORDER BY id');
   const ids = all.map((r) => Number(r.id)).filter((_, k) => k % n === i);
   process.stdout.write('{"ready":true}\n');
-  let buffered = '';
-  for await (const chunk of process.stdin) {
-    buffered += String(chunk);
-    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-      buffered = buffered.slice(nl + 1);
-      for (const k of Object.keys(profile)) delete profile[k];
-      const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0, profile };
-      const c0 = cpu();
-      await pool(ids, CONCURRENCY, async (id) => {
-        const s = await pollSource(rt, id);
-        r.stored += s.newItems;
-        if (s.result === 'not_modified') r.notModified++;
-        if (s.error) r.errors.push(s.error);
-      });
-      r.cpu = cpu() - c0;
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-    }
+  for await (const _ of createInterface({ input: process.stdin })) {
+    const r = await measureRound(profile, (each) => pool(ids, CONCURRENCY, async (id) => each(await pollSource(rt, id))));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
   }
   await rt.queues.close();
   redis.disconnect();
@@ -225,16 +225,8 @@ function startParts(n: number, schema: string) {
     const args = ['--import', 'tsx', new URL(import.meta.url).pathname, '--part', `${i}/${n}`, '--schema', schema, '--pg', PG, '--concurrency', per];
     if (process.argv.includes('--stories')) args.push('--stories');
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    let buffered = '';
     const waiting: { resolve: (r: Round) => void; reject: (e: Error) => void }[] = [];
-    child.stdout.on('data', (c: Buffer) => {
-      buffered += c.toString();
-      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        waiting.shift()?.resolve(JSON.parse(line) as Round);
-      }
-    });
+    createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as Round));
     child.once('exit', (code) => {
       for (const w of waiting.splice(0)) w.reject(new Error(`bench: worker process ${i} exited (${code})`));
     });
@@ -317,19 +309,7 @@ async function pollAll(each: (r: PollSummary) => void) {
 const parts = PROCESSES > 1 ? startParts(PROCESSES, store.schema!) : undefined;
 await parts?.ready;
 /** One round over every source, here or in the worker processes. */
-async function pollRound(): Promise<Round> {
-  if (parts) return parts.round();
-  for (const k of Object.keys(profile)) delete profile[k];
-  const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0, profile };
-  const c0 = cpu();
-  await pollAll((s) => {
-    r.stored += s.newItems;
-    if (s.result === 'not_modified') r.notModified++;
-    if (s.error) r.errors.push(s.error);
-  });
-  r.cpu = cpu() - c0;
-  return { ...r, profile: { ...profile } };
-}
+const pollRound = (): Promise<Round> => (parts ? parts.round() : measureRound(profile, pollAll));
 
 // The whole machine's busy and idle CPU seconds (Linux /proc/stat; null elsewhere): the bench process is only
 // one of three busy parties (PostgreSQL, the feed server), and idle time says the run was not CPU-bound.
