@@ -1,10 +1,10 @@
 // poll-source: one source, one poll. fetch (conditional GET, unconditional every FULL_FETCH_EVERY polls because
 // some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse or scrape ->
-// normalize -> tag full-text items -> insert new items and their topics in one statement -> record health and
-// the next poll -> queue the teasers for process-item. Concurrent polls share their source reads and health
-// writes (one statement per batch, see `coalesce`); the claim and the UNIQUE constraints stay the guards. Every
-// failure a source can cause is RECORDED on it in words and the job succeeds; the schedule, not BullMQ, retries.
-// Only our own faults (database down) throw.
+// normalize -> drop entries stored by earlier polls -> tag full-text items -> insert new items and their topics
+// in one statement -> record health and the next poll -> queue the teasers for process-item. Concurrent polls
+// share their source reads and health writes (one statement per batch, see `coalesce`); the claim and the
+// UNIQUE constraints stay the guards. Every failure a source can cause is RECORDED on it in words and the job
+// succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
@@ -17,7 +17,7 @@ import { ParseError, parse } from '../src/pipeline/parse.ts';
 import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
-import { insertItems, type NewItem, type TopicMatch } from '../src/storage/items.ts';
+import { insertItems, type NewItem, storedIdentities, type TopicMatch } from '../src/storage/items.ts';
 import { pollBatch } from '../src/storage/poll-batch.ts';
 import type { PollRecord } from '../src/storage/polls.ts';
 import { setWebsub } from '../src/storage/websub.ts';
@@ -57,15 +57,16 @@ function httpFailure(res: FetchResult, now: Date): Failure {
   return { kind: 'http_4xx', status: s, message: `poll: HTTP ${s}: ${what}` };
 }
 
-/** Feed entries -> rows, keeping the first of entries that share an identity. */
-function toRows(source: Source, feed: ParsedFeed, now: Date): NewItem[] {
+/** Feed entries (with their identities) -> rows, keeping the first of entries that share an identity and
+ *  leaving out those already stored. */
+function toRows(source: Source, entries: FeedEntry[], ids: string[], stored: Set<string>, now: Date): NewItem[] {
   const seen = new Set<string>();
   const rows: NewItem[] = [];
-  for (const raw of feed.entries as FeedEntry[]) {
-    const e = normalize(raw, { feedUrl: source.url, now });
-    const id = identity(raw, source.dedupPolicy, source.url);
-    if (seen.has(id)) continue;
+  for (const [k, raw] of entries.entries()) {
+    const id = ids[k]!;
+    if (seen.has(id) || stored.has(id)) continue;
     seen.add(id);
+    const e = normalize(raw, { feedUrl: source.url, now });
     const bodyText = htmlToText(e.content ?? e.summary ?? '');
     rows.push({
       identity: id,
@@ -130,7 +131,13 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   let rows: NewItem[] = [];
   if (feed) {
     t0 = lap(rt, 'parse', t0);
-    rows = toRows(source, feed, now);
+    // Entries stored by an earlier poll are not normalised, tagged or sent again: a feed that gained one item
+    // still carries its other 49. A source that never delivered a body has none, so no query.
+    const entries = feed.entries as FeedEntry[];
+    const ids = entries.map((raw) => identity(raw, source.dedupPolicy, source.url));
+    const stored = source.bodyHash !== null && ids.length ? await storedIdentities(rt.db, source.id, ids) : new Set<string>();
+    t0 = lap(rt, 'known entries', t0);
+    rows = toRows(source, entries, ids, stored, now);
     t0 = lap(rt, 'normalize', t0);
   }
   // Full-text items are tagged before they are stored, so they are stored once, topics and all (an UPDATE

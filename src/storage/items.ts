@@ -47,6 +47,14 @@ function toItem(r: Row): Item {
   return o as unknown as Item;
 }
 
+/** Which of these identities the source has stored already. A changed feed mostly repeats what it carried
+ *  before; knowing that spares tagging and sending those entries. The insert's ON CONFLICT stays the guard. */
+export async function storedIdentities(db: Db, sourceId: number, identities: string[]): Promise<Set<string>> {
+  if (!identities.length) return new Set();
+  const rows = await db.query<{ identity: string }>('SELECT identity FROM items WHERE source_id = $1 AND identity = ANY($2::text[])', [sourceId, identities]);
+  return new Set(rows.map((r) => r.identity));
+}
+
 /** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */
 function toRecord(it: NewItem, ord: number) {
   const w = itemWords(it);

@@ -92,6 +92,28 @@ for (const b of backends()) {
       expect(await pollSource(rt, id)).toMatchObject({ result: 'unchanged', status: 200, newItems: 0 });
     });
 
+    it('a changed feed: entries stored before are neither tagged nor sent again, a new one is', async () => {
+      const p = path('grown');
+      srv.route(p, { body: rss([{ id: 'g1', description: long('g1') }, { id: 'g2', description: long('g2') }]) });
+      const id = await source(p);
+      expect((await pollSource(rt, id)).newItems).toBe(2);
+      // Same entries, one retitled: the body (and its hash) changed, nothing in it is new.
+      srv.route(p, { body: rss([{ id: 'g1', title: 'Retitled', description: long('g1') }, { id: 'g2', description: long('g2') }]) });
+      later(rt, 600);
+      const again = { ...rt, profile: {} as Record<string, number> };
+      expect(await pollSource(again, id)).toMatchObject({ result: 'ok', newItems: 0 });
+      expect(Object.keys(again.profile)).not.toContain('tag');
+      // One more entry: only it is tagged and stored.
+      srv.route(p, { body: rss([{ id: 'g3', description: long('g3') }, { id: 'g1', description: long('g1') }, { id: 'g2', description: long('g2') }]) });
+      later(rt, 600);
+      const grown = { ...rt, profile: {} as Record<string, number> };
+      expect(await pollSource(grown, id)).toMatchObject({ result: 'ok', newItems: 1 });
+      expect(Object.keys(grown.profile)).toContain('tag');
+      const items = await itemsOfSource(t.db, id);
+      expect(items.map((i) => i.title)).toEqual(['Story g1', 'Story g2', 'Story g3']);
+      expect((await topicsOf(t.db, items[2]!.id)).map((x) => x.topic)).toContain('probation');
+    });
+
     it('records 429 with Retry-After and moves next_poll_at to when the server asked', async () => {
       const p = path('busy');
       srv.route(p, { status: 429, headers: { 'retry-after': '3600' }, body: 'slow down' });
