@@ -4,7 +4,8 @@
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
 //         normalize, one-statement insert, inline tagging — items/s; with --stories also the after-tagged
 //         hook (clustering into stories, the next stage), which is left out by default;
-//   warm: every source polled again (--warm-rounds times, median reported): all 304s — feeds/s.
+//   warm: every source polled again (--warm-rounds times, median reported): all 304s — feeds/s;
+//   changed: every feed then gains one entry (and drops its oldest): one round — feeds/s.
 // Also the bench process's CPU per item and per feed: steadier than wall time on a shared, loaded machine.
 // Baseline from the same run: rss-parser's raw parse rate over the same feed bodies (items/s, no storage).
 // PostgreSQL with --pg URL (or TEST_DATABASE_URL), a throwaway schema; else in-memory PGlite.
@@ -23,7 +24,7 @@ import { loadConfig } from '../src/config.ts';
 import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { addSource } from '../src/storage/sources.ts';
-import { startLoopbackServer } from '../tests/helpers/loopback-server.ts';
+import { type RouteSpec, startLoopbackServer } from '../tests/helpers/loopback-server.ts';
 import { type PollSummary, pollSource } from '../workers/poll-source.ts';
 import type { IngestRuntime } from '../workers/process-item.ts';
 
@@ -86,17 +87,19 @@ function item(n: number): { title: string; description: string } {
   return { title: news(story, n, 9), description: news(story + 5e8, n, 90) };
 }
 
-function feed(f: number): string {
+/** Feed f; `grown`: as it reads after one more story, which pushes the oldest out (the changed round). */
+function feed(f: number, grown = false): string {
   const items: string[] = [];
-  for (let i = 0; i < ITEMS; i++) {
-    const n = f * ITEMS + i;
+  const entry = (n: number, i: number | string) => {
     const it = item(n);
-    items.push(
+    return (
       `<item><guid isPermaLink="false">bench-${n}</guid><title>${it.title}</title><link>https://news.example/${f}/${i}</link>` +
-        `<description>&lt;p&gt;${it.description}&lt;/p&gt;</description><pubDate>Thu, 19 Nov 2026 08:${String(i % 60).padStart(2, '0')}:00 GMT</pubDate>` +
-        `<category>Justice</category></item>`,
+      `<description>&lt;p&gt;${it.description}&lt;/p&gt;</description><pubDate>Thu, 19 Nov 2026 08:${String(Number(i) % 60 || 0).padStart(2, '0')}:00 GMT</pubDate>` +
+      `<category>Justice</category></item>`
     );
-  }
+  };
+  if (grown) items.push(entry(FEEDS * ITEMS + f, 'new'));
+  for (let i = 0; i < ITEMS - (grown ? 1 : 0); i++) items.push(entry(f * ITEMS + i, i));
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed ${f}</title><link>https://news.example/${f}</link>${items.join('')}</channel></rss>`;
 }
 
@@ -134,7 +137,16 @@ async function pool<T>(list: T[], n: number, fn: (x: T) => Promise<unknown>) {
 const bodies = Array.from({ length: FEEDS }, (_, f) => feed(f));
 
 if (process.argv.includes('--serve')) {
-  const routes = Object.fromEntries(bodies.map((body, f) => [`/feed/${f}.xml`, { body, etag: `"f${f}"`, headers: { 'content-type': 'application/rss+xml; charset=utf-8' } }]));
+  // GET /grow switches every feed to its grown version, for the changed round.
+  let grown: string[] | undefined;
+  const headers = { 'content-type': 'application/rss+xml; charset=utf-8' };
+  const routes: Record<string, RouteSpec> = Object.fromEntries(
+    bodies.map((body, f) => [`/feed/${f}.xml`, () => (grown ? { body: grown[f], etag: `"g${f}"`, headers } : { body, etag: `"f${f}"`, headers })]),
+  );
+  routes['/grow'] = () => {
+    grown ??= bodies.map((_, f) => feed(f, true));
+    return { body: 'grown' };
+  };
   const srv = await startLoopbackServer(routes, { keepAliveTimeoutMs: 5000 });
   process.stdout.write(`${srv.origin}\n`);
   process.stdin.resume();
@@ -360,6 +372,12 @@ for (let w = 0; w < WARM_ROUNDS; w++) {
   warmRuns.push({ s: (performance.now() - t) / 1000, cpu: r.cpu, notModified: r.notModified, profile: r.profile });
 }
 const { s: warmS, cpu: warmCpu, notModified } = [...warmRuns].sort((a, b) => a.s - b.s)[warmRuns.length >> 1]!;
+
+// The changed round: every feed gained one story and dropped its oldest (a typical poll that finds news).
+await fetch(srv.url('/grow'));
+t = performance.now();
+const changed = await pollRound();
+const changedS = (performance.now() - t) / 1000;
 await parts?.close();
 if (worker) {
   await worker.stop(1000);
@@ -373,6 +391,7 @@ console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over l
 console.log(`baseline  rss-parser raw parse          ${baseline.toFixed(0).padStart(8)} items/s (no fetch, no storage)`);
 console.log(`cold      fetch+parse+store+tag         ${cold.toFixed(0).padStart(8)} items/s  = ${(cold / baseline).toFixed(2)}x baseline  (${stored} items stored, ${topics} tagged, ${coldS.toFixed(1)} s)`);
 console.log(`warm      re-poll, all 304              ${(FEEDS / warmS).toFixed(0).padStart(8)} feeds/s (${notModified}/${FEEDS} not modified, ${warmS.toFixed(2)} s; median of ${WARM_ROUNDS} rounds: ${warmRuns.map((r) => (FEEDS / r.s).toFixed(0)).join(', ')})`);
+console.log(`changed   one new entry in each feed    ${(FEEDS / changedS).toFixed(0).padStart(8)} feeds/s (${changed.stored} items stored, ${changedS.toFixed(2)} s; ${((changedS / coldS) * 100).toFixed(0)} % of the cold round's time; cpu ${((changed.cpu * 1e6) / FEEDS).toFixed(0)} us/feed)`);
 // CPU of this process (all its threads), which a loaded machine disturbs less than wall time.
 console.log(`cpu       ${PROCESSES > 1 ? 'worker processes       ' : 'bench process          '}       cold ${coldCpu.toFixed(1)} s = ${((coldCpu * 1e6) / Math.max(1, stored)).toFixed(0)} us/item; warm ${warmCpu.toFixed(2)} s = ${((warmCpu * 1e6) / FEEDS).toFixed(0)} us/feed`);
 if (coldMachine) {
@@ -386,6 +405,7 @@ const show = (label: string, p: Record<string, number>, wall: number) => {
 };
 show('cold', coldProfile, coldS);
 show('warm, last round', warmRuns[warmRuns.length - 1]!.profile, warmRuns[warmRuns.length - 1]!.s);
+show('changed', changed.profile, changedS);
 
 await srv.close();
 await rt.queues.close();
