@@ -17,7 +17,7 @@ import { ParseError, parse } from '../src/pipeline/parse.ts';
 import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
-import { insertItems, type NewItem, storedIdentities, type TopicMatch } from '../src/storage/items.ts';
+import { type NewItem, storedIdentities, type TopicMatch } from '../src/storage/items.ts';
 import { pollBatch } from '../src/storage/poll-batch.ts';
 import type { PollRecord } from '../src/storage/polls.ts';
 import { setWebsub } from '../src/storage/websub.ts';
@@ -161,7 +161,7 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   const result: PollRecord['result'] = failure ? 'error' : res?.status === 304 ? 'not_modified' : feed ? 'ok' : 'unchanged';
   // Two statements, no transaction: items (with topics) first; if the process dies before the health is
   // recorded, the claim lapses, the source is polled again and the items are already there.
-  const fresh = await insertItems(rt.db, source.id, rows, now);
+  const fresh = rows.length ? await batch.insert({ sourceId: source.id, items: rows, fetchedAt: now }) : [];
   if (outcome.ok) outcome.newItems = fresh.length;
   const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);
   const record = await batch.record({

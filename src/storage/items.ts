@@ -56,46 +56,69 @@ export async function storedIdentities(db: Db, sourceId: number, identities: str
 }
 
 /** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */
-function toRecord(it: NewItem, ord: number) {
+function toRecord(it: NewItem, feed: number, ord: number) {
   const w = itemWords(it);
   return {
     identity: it.identity, canonicalUrl: it.canonicalUrl, guid: it.guid, url: it.url, title: it.title, summaryHtml: it.summaryHtml,
     contentHtml: it.contentHtml, bodyText: it.bodyText, author: it.author, publishedAt: it.publishedAt, categories: it.categories,
-    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: w.words, exact: w.exact, ord,
+    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: w.words, exact: w.exact, feed, ord,
   };
+}
+
+/** One feed's worth of items for insertFeeds. */
+export interface FeedItems {
+  sourceId: number;
+  items: NewItem[];
+  fetchedAt: Date;
 }
 
 /** Inserts a feed's items — and the topics of those tagged already — in ONE statement; returns only the
  *  items that were new, in input order. Conflicts on (source, identity) or on the canonical URL (the same
  *  story through another source) are skipped, which makes re-polls and retried jobs harmless. */
 export async function insertItems(db: Db, sourceId: number, items: NewItem[], fetchedAt: Date): Promise<{ id: number; identity: string }[]> {
-  if (!items.length) return [];
-  const rows = await db.query<{ id: number; identity: string }>(
-    `WITH x AS (
-       SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
+  return (await insertFeeds(db, [{ sourceId, items, fetchedAt }]))[0]!;
+}
+
+/** insertItems for several feeds in ONE statement (what concurrent polls write, src/storage/poll-batch.ts): the
+ *  new items of each feed, in its input order. Feeds are inserted in the order given, so when two of them carry
+ *  the same canonical URL the earlier one stores it, as two statements in that order would. */
+export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<{ id: number; identity: string }[][]> {
+  const records = [];
+  let ord = 0;
+  for (const [f, feed] of feeds.entries()) for (const it of feed.items) records.push(toRecord(it, f, ord++));
+  const out = feeds.map((): { id: number; identity: string }[] => []);
+  if (!records.length) return out;
+  const rows = await db.query<{ id: number; identity: string; feed: number }>(
+    `WITH f AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS f(feed int, "sourceId" bigint, "fetchedAt" timestamptz)
+     ), x AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
          title text, "summaryHtml" text, "contentHtml" text, "bodyText" text, author text, "publishedAt" timestamptz,
-         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, ord bigint)
+         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, feed int, ord bigint)
+       JOIN f USING (feed)
      ), ins AS (
        INSERT INTO items (source_id, identity, canonical_url, guid, url, title, summary_html, content_html, body_text,
                           author, published_at, fetched_at, categories, extract_status, processed_at, words, words_exact)
-       SELECT $1, x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
-              x.author, x."publishedAt", $2, coalesce(x.categories, '{}'), x."extractStatus", x."processedAt",
+       SELECT x."sourceId", x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
+              x.author, x."publishedAt", x."fetchedAt", coalesce(x.categories, '{}'), x."extractStatus", x."processedAt",
               array_to_tsvector(string_to_array(x.words, ' ')), x.exact
        FROM x ORDER BY x.ord
        ON CONFLICT DO NOTHING
-       RETURNING id, identity
+       RETURNING id, source_id, identity
      ), first AS (
-       SELECT identity, min(ord) AS ord FROM x GROUP BY identity
+       SELECT "sourceId", identity, min(feed) AS feed, min(ord) AS ord FROM x GROUP BY "sourceId", identity
      ), tp AS (
        INSERT INTO item_topics (item_id, topic, rule, matches)
-       SELECT ins.id, t.topic, t.rule, t.matches FROM ins JOIN x ON x.identity = ins.identity
+       SELECT ins.id, t.topic, t.rule, t.matches FROM ins JOIN x ON x."sourceId" = ins.source_id AND x.identity = ins.identity
          CROSS JOIN jsonb_to_recordset(coalesce(x.topics, '[]')) AS t(topic text, rule text, matches jsonb)
        ON CONFLICT (item_id, topic) DO NOTHING
      )
-     SELECT ins.id, ins.identity FROM ins JOIN first USING (identity) ORDER BY first.ord`,
-    [sourceId, fetchedAt, JSON.stringify(items.map(toRecord))],
+     SELECT ins.id, ins.identity, first.feed FROM ins JOIN first ON first."sourceId" = ins.source_id AND first.identity = ins.identity
+     ORDER BY first.ord`,
+    [JSON.stringify(feeds.map((f, feed) => ({ feed, sourceId: f.sourceId, fetchedAt: f.fetchedAt }))), JSON.stringify(records)],
   );
-  return rows.map((r) => ({ id: Number(r.id), identity: r.identity }));
+  for (const r of rows) out[r.feed]!.push({ id: Number(r.id), identity: r.identity });
+  return out;
 }
 
 export async function getItem(db: Db, id: number): Promise<Item | undefined> {
