@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getItem, insertItems, itemsOfSource, type NewItem, saveExtraction, saveTopics, topicsOf } from '../../src/storage/items.ts';
+import { getItem, insertFeeds, insertItems, itemsOfSource, type NewItem, saveExtraction, saveTopics, topicsOf } from '../../src/storage/items.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 
@@ -59,6 +59,28 @@ for (const b of backends()) {
       await saveTopics(t.db, x!.id, [{ topic: 'courts' }], T0);
       expect(await topicsOf(t.db, x!.id)).toEqual([{ topic: 'courts', rule: null, matches: null }]);
       expect((await getItem(t.db, x!.id))?.processedAt).not.toBeNull();
+    });
+
+    it('inserts several feeds in one statement as the same inserts one after another would', async () => {
+      const later = new Date(T0.getTime() + 60_000);
+      const tagged = item('33', { extractStatus: 'not_needed', processedAt: T0.toISOString(), topics: [{ topic: 'prisons', rule: 'r1', matches: [] }] });
+      const out = await insertFeeds(t.db, [
+        { sourceId: s1, items: [item('30'), item('31')], fetchedAt: T0 },
+        // b carries a's story 31 under its own guid (canonical URL taken by the feed before it), and a tagged item.
+        { sourceId: s2, items: [item('31', { identity: 'guid:b-31' }), tagged, item('32')], fetchedAt: later },
+        // a again in the same batch (a push and a scheduled poll): what its first entry stored is not new twice.
+        { sourceId: s1, items: [item('30'), item('34')], fetchedAt: later },
+        { sourceId: s2, items: [], fetchedAt: later },
+      ]);
+      expect(out.map((f) => f.map((r) => r.identity))).toEqual([['guid:30', 'guid:31'], ['guid:33', 'guid:32'], ['guid:34'], []]);
+      const ids = out.flat().map((r) => r.id);
+      expect(new Set(ids).size).toBe(5);
+      const b33 = await getItem(t.db, out[1]![0]!.id);
+      expect(b33).toMatchObject({ sourceId: s2, title: item('33').title });
+      expect(b33!.fetchedAt.getTime()).toBe(later.getTime());
+      expect((await getItem(t.db, out[0]![0]!.id))!.fetchedAt.getTime()).toBe(T0.getTime());
+      expect(await topicsOf(t.db, out[1]![0]!.id)).toEqual([{ topic: 'prisons', rule: 'r1', matches: [] }]);
+      expect(await topicsOf(t.db, out[1]![1]!.id)).toEqual([]);
     });
   });
 }
