@@ -66,7 +66,7 @@ describe('coalesce', () => {
     // Open the gates a few turns after each batch starts, so batches overlap when lanes allow it.
     while (!done) {
       for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-      gates.splice(0).forEach((g) => g());
+      for (const g of gates.splice(0)) g();
     }
     const settled = await all;
     expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([1, 'bad -2', 3, 4]);
