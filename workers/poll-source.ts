@@ -3,8 +3,8 @@
 // normalize -> drop entries stored by earlier polls -> tag full-text items -> insert new items and their topics
 // in one statement -> record health and the next poll -> queue the teasers for process-item. Concurrent polls
 // share their source reads, item inserts and health writes (one statement per batch, see `coalesce`); the
-// claim and the UNIQUE constraints stay the guards. Every failure a source can cause is RECORDED on it in words and the job
-// succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
+// claim and the UNIQUE constraints stay the guards. Every failure a source can cause is RECORDED on it in words
+// and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';

@@ -65,6 +65,9 @@ function toRecord(it: NewItem, feed: number, ord: number) {
   };
 }
 
+/** A stored item as the insert reports it. */
+export type InsertedItem = { id: number; identity: string };
+
 /** One feed's worth of items for insertFeeds. */
 export interface FeedItems {
   sourceId: number;
@@ -75,18 +78,18 @@ export interface FeedItems {
 /** Inserts a feed's items — and the topics of those tagged already — in ONE statement; returns only the
  *  items that were new, in input order. Conflicts on (source, identity) or on the canonical URL (the same
  *  story through another source) are skipped, which makes re-polls and retried jobs harmless. */
-export async function insertItems(db: Db, sourceId: number, items: NewItem[], fetchedAt: Date): Promise<{ id: number; identity: string }[]> {
+export async function insertItems(db: Db, sourceId: number, items: NewItem[], fetchedAt: Date): Promise<InsertedItem[]> {
   return (await insertFeeds(db, [{ sourceId, items, fetchedAt }]))[0]!;
 }
 
 /** insertItems for several feeds in ONE statement (what concurrent polls write, src/storage/poll-batch.ts): the
  *  new items of each feed, in its input order. Feeds are inserted in the order given, so when two of them carry
  *  the same canonical URL the earlier one stores it, as two statements in that order would. */
-export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<{ id: number; identity: string }[][]> {
+export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<InsertedItem[][]> {
   const records = [];
   let ord = 0;
   for (const [f, feed] of feeds.entries()) for (const it of feed.items) records.push(toRecord(it, f, ord++));
-  const out = feeds.map((): { id: number; identity: string }[] => []);
+  const out = feeds.map((): InsertedItem[] => []);
   if (!records.length) return out;
   const rows = await db.query<{ id: number; identity: string; feed: number }>(
     `WITH f AS (

@@ -2,7 +2,7 @@
 // and their outcomes one UPDATE (recordPolls). Only batching of calls lives here; the SQL stays in sources.ts,
 // items.ts and polls.ts.
 import type { Db } from './db.ts';
-import { type FeedItems, insertFeeds } from './items.ts';
+import { type FeedItems, type InsertedItem, insertFeeds } from './items.ts';
 import { type PollRecord, recordPolls } from './polls.ts';
 import { getSources, type Source } from './sources.ts';
 
@@ -54,21 +54,23 @@ const INSERT_LANES = 2;
 const INSERT_FEEDS = 32;
 
 /** A feed's items in one shared insert: each feed's rows, or, when the shared statement failed, its own. */
-async function insertTogether(db: Db, feeds: FeedItems[]): Promise<(Inserted | Failed)[]> {
+async function insertTogether(db: Db, feeds: FeedItems[]): Promise<(InsertedItem[] | Failed)[]> {
   try {
     return await insertFeeds(db, feeds);
   } catch (err) {
     if (feeds.length === 1) return [new Failed(err)];
-    // One feed's bad row must not fail the others: each goes again alone, and only the bad one fails.
-    return Promise.all(feeds.map((f) => insertFeeds(db, [f]).then((r) => r[0]!, (e: unknown) => new Failed(e))));
+    // One feed's bad row must not fail the others: each goes again alone, in the same order (the earlier feed
+    // still gets a shared canonical URL), and only the bad one fails.
+    const out: (InsertedItem[] | Failed)[] = [];
+    for (const f of feeds) out.push(await insertFeeds(db, [f]).then((r) => r[0]!, (e: unknown) => new Failed(e)));
+    return out;
   }
 }
 
 type Recorded = PollRecord & { sourceId: number };
-type Inserted = { id: number; identity: string }[];
 interface Batchers {
   load: (id: number) => Promise<Source | undefined>;
-  insert: (feed: FeedItems) => Promise<Inserted>;
+  insert: (feed: FeedItems) => Promise<InsertedItem[]>;
   record: (p: Recorded) => Promise<Source | undefined>;
 }
 const batched = new WeakMap<Db, Batchers>();
