@@ -1,4 +1,4 @@
-// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency 16] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense] [--processes 1]`
+// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency POLL_CONCURRENCY (48)] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense] [--processes 1]`
 // A loopback server (a child process, so it never waits on the bench's own event loop) serves FEEDS
 // synthesised RSS feeds of ITEMS full-text items each (ETag on every feed).
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
@@ -35,7 +35,7 @@ const arg = (name: string, dflt: string) => {
 const config = loadConfig({ ...process.env, FETCH_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'silent' });
 const FEEDS = Number(arg('feeds', '1000'));
 const ITEMS = Number(arg('items', '50'));
-const CONCURRENCY = Number(arg('concurrency', '16'));
+const CONCURRENCY = Number(arg('concurrency', String(config.pollConcurrency)));
 const PG = arg('pg', config.testDatabaseUrl ?? '');
 const PROCESSES = Math.max(1, Number(arg('processes', '1')));
 

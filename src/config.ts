@@ -34,7 +34,7 @@ const schema = z.object({
     .default('pressdesk'),
   FETCH_ALLOW_PRIVATE: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
-  POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(24),
+  POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(48),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
