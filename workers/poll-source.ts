@@ -17,7 +17,7 @@ import { ParseError, parse } from '../src/pipeline/parse.ts';
 import { htmlToText } from '../src/pipeline/sanitize.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
-import { type NewItem, storedIdentities, type TopicMatch } from '../src/storage/items.ts';
+import type { NewItem, TopicMatch } from '../src/storage/items.ts';
 import { pollBatch } from '../src/storage/poll-batch.ts';
 import type { PollRecord } from '../src/storage/polls.ts';
 import { setWebsub } from '../src/storage/websub.ts';
@@ -135,7 +135,7 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
     // still carries its other 49. A source that never delivered a body has none, so no query.
     const entries = feed.entries as FeedEntry[];
     const ids = entries.map((raw) => identity(raw, source.dedupPolicy, source.url));
-    const stored = source.bodyHash !== null && ids.length ? await storedIdentities(rt.db, source.id, ids) : new Set<string>();
+    const stored = source.bodyHash !== null && ids.length ? await batch.known({ sourceId: source.id, identities: ids }) : new Set<string>();
     t0 = lap(rt, 'known entries', t0);
     rows = toRows(source, entries, ids, stored, now);
     t0 = lap(rt, 'normalize', t0);

@@ -47,12 +47,28 @@ function toItem(r: Row): Item {
   return o as unknown as Item;
 }
 
-/** Which of these identities the source has stored already. A changed feed mostly repeats what it carried
- *  before; knowing that spares tagging and sending those entries. The insert's ON CONFLICT stays the guard. */
-export async function storedIdentities(db: Db, sourceId: number, identities: string[]): Promise<Set<string>> {
-  if (!identities.length) return new Set();
-  const rows = await db.query<{ identity: string }>('SELECT identity FROM items WHERE source_id = $1 AND identity = ANY($2::text[])', [sourceId, identities]);
-  return new Set(rows.map((r) => r.identity));
+/** Which of these identities each source has stored already, for several sources in one read (concurrent polls
+ *  ask together, src/storage/poll-batch.ts). A changed feed mostly repeats what it carried before; knowing that
+ *  spares tagging and sending those entries. The insert's ON CONFLICT stays the guard. */
+export async function storedIdentities(db: Db, asks: { sourceId: number; identities: string[] }[]): Promise<Set<string>[]> {
+  const sources: number[] = [];
+  const identities: string[] = [];
+  for (const a of asks) {
+    for (const id of a.identities) {
+      sources.push(a.sourceId);
+      identities.push(id);
+    }
+  }
+  const found = new Map<number, Set<string>>(asks.map((a) => [a.sourceId, new Set<string>()]));
+  if (identities.length) {
+    const rows = await db.query<{ source_id: number; identity: string }>(
+      `SELECT i.source_id, i.identity FROM items i
+       JOIN unnest($1::bigint[], $2::text[]) AS a(source_id, identity) ON i.source_id = a.source_id AND i.identity = a.identity`,
+      [sources, identities],
+    );
+    for (const r of rows) found.get(Number(r.source_id))?.add(r.identity);
+  }
+  return asks.map((a) => found.get(a.sourceId)!);
 }
 
 /** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */

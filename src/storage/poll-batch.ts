@@ -1,8 +1,8 @@
-// Concurrent polls share statements: their source reads become one SELECT, their items one INSERT (insertFeeds)
-// and their outcomes one UPDATE (recordPolls). Only batching of calls lives here; the SQL stays in sources.ts,
-// items.ts and polls.ts.
+// Concurrent polls share statements: their source reads become one SELECT, their known-entry lookups another,
+// their items one INSERT (insertFeeds) and their outcomes one UPDATE (recordPolls). Only batching of calls
+// lives here; the SQL stays in sources.ts, items.ts and polls.ts.
 import type { Db } from './db.ts';
-import { type FeedItems, type InsertedItem, insertFeeds } from './items.ts';
+import { type FeedItems, type InsertedItem, insertFeeds, storedIdentities } from './items.ts';
 import { type PollRecord, recordPolls } from './polls.ts';
 import { getSources, type Source } from './sources.ts';
 
@@ -70,13 +70,15 @@ async function insertTogether(db: Db, feeds: FeedItems[]): Promise<(InsertedItem
 type Recorded = PollRecord & { sourceId: number };
 interface Batchers {
   load: (id: number) => Promise<Source | undefined>;
+  known: (ask: { sourceId: number; identities: string[] }) => Promise<Set<string>>;
   insert: (feed: FeedItems) => Promise<InsertedItem[]>;
   record: (p: Recorded) => Promise<Source | undefined>;
 }
 const batched = new WeakMap<Db, Batchers>();
 
-/** The per-database batchers: concurrent polls load their sources in one SELECT, insert their items in one
- *  INSERT (two at a time at most) and record their outcomes in one UPDATE (src/storage/polls.ts recordPolls). */
+/** The per-database batchers: concurrent polls load their sources in one SELECT, look up the entries they
+ *  stored before in another, insert their items in one INSERT (two at a time at most) and record their
+ *  outcomes in one UPDATE (src/storage/polls.ts recordPolls). */
 export function pollBatch(db: Db): Batchers {
   let b = batched.get(db);
   if (!b) {
@@ -85,6 +87,7 @@ export function pollBatch(db: Db): Batchers {
         const found = await getSources(db, ids);
         return ids.map((id) => found.get(id));
       }),
+      known: coalesce((asks: { sourceId: number; identities: string[] }[]) => storedIdentities(db, asks)),
       insert: coalesce((feeds: FeedItems[]) => insertTogether(db, feeds), INSERT_FEEDS, INSERT_LANES),
       record: coalesce(async (polls: Recorded[]) => {
         const done = await recordPolls(db, polls);

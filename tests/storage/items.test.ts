@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getItem, insertFeeds, insertItems, itemsOfSource, type NewItem, saveExtraction, saveTopics, topicsOf } from '../../src/storage/items.ts';
+import { getItem, insertFeeds, insertItems, itemsOfSource, type NewItem, saveExtraction, saveTopics, storedIdentities, topicsOf } from '../../src/storage/items.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 
@@ -59,6 +59,17 @@ for (const b of backends()) {
       await saveTopics(t.db, x!.id, [{ topic: 'courts' }], T0);
       expect(await topicsOf(t.db, x!.id)).toEqual([{ topic: 'courts', rule: null, matches: null }]);
       expect((await getItem(t.db, x!.id))?.processedAt).not.toBeNull();
+    });
+
+    it('says which entries each source stored before, for several sources in one read', async () => {
+      await insertItems(t.db, s1, [item('40'), item('41')], T0);
+      await insertItems(t.db, s2, [item('42')], T0);
+      const known = await storedIdentities(t.db, [
+        { sourceId: s1, identities: ['guid:40', 'guid:42', 'guid:new'] },
+        { sourceId: s2, identities: ['guid:40', 'guid:42'] },
+      ]);
+      expect(known.map((k) => [...k].sort())).toEqual([['guid:40'], ['guid:42']]);
+      expect(await storedIdentities(t.db, [])).toEqual([]);
     });
 
     it('inserts several feeds in one statement as the same inserts one after another would', async () => {
