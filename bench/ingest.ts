@@ -113,7 +113,8 @@ async function openDb(): Promise<{ db: Db; label: string; schema: string | null;
   const admin = new pg.Client({ connectionString: PG });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = openPostgres(PG, { schema, max: CONCURRENCY });
+  // The pool size pressdesk runs with (10): the batchers keep a poll worker to a handful of statements at once.
+  const db = openPostgres(PG, { schema });
   await migrate(db);
   return {
     db,
@@ -214,7 +215,7 @@ async function measureRound(profile: Record<string, number>, run: (each: (s: Pol
  *  stdin, and answers with a Round as a JSON line. */
 async function part() {
   const [i, n] = arg('part', '0/1').split('/').map(Number) as [number, number];
-  const db = openPostgres(PG, { schema: arg('schema', ''), max: CONCURRENCY });
+  const db = openPostgres(PG, { schema: arg('schema', '') });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
   const profile: Record<string, number> = {};
   const rt = runtime(db, redis, profile);
