@@ -11,5 +11,6 @@ COPY templates ./templates
 USER node
 ENV HOST=0.0.0.0 PORT=3000 PRESSDESK_DATA_DIR=/home/node/data
 EXPOSE 3000
-ENTRYPOINT ["node", "bin/pressdesk.js"]
+# A larger young generation: polls in flight keep their feeds alive across collections (docs/ingestion.md).
+ENTRYPOINT ["node", "--max-semi-space-size=64", "bin/pressdesk.js"]
 CMD ["start"]
