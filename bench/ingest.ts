@@ -235,7 +235,8 @@ async function part() {
 function startParts(n: number, schema: string) {
   const per = String(Math.max(1, Math.round(CONCURRENCY / n)));
   const children = Array.from({ length: n }, (_, i) => {
-    const args = ['--import', 'tsx', new URL(import.meta.url).pathname, '--part', `${i}/${n}`, '--schema', schema, '--pg', PG, '--concurrency', per];
+    // The bench's own Node flags (npm run bench passes the young-generation size `npm start` runs with).
+    const args = [...process.execArgv, new URL(import.meta.url).pathname, '--part', `${i}/${n}`, '--schema', schema, '--pg', PG, '--concurrency', per];
     if (process.argv.includes('--stories')) args.push('--stories');
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const waiting: { resolve: (r: Round) => void; reject: (e: Error) => void }[] = [];
