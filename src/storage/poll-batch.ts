@@ -12,17 +12,37 @@ export class Failed {
   constructor(readonly cause: unknown) {}
 }
 
+/** How coalesce may group calls. */
+export interface CoalesceLimits<I> {
+  /** Inputs in one batch (default 256). */
+  max?: number;
+  /** Batches in flight at once (default 1). */
+  lanes?: number;
+  /** An input's size, and the most a batch may hold: a batch always takes at least one input. */
+  weigh?: (input: I) => number;
+  maxWeight?: number;
+}
+
 /** Coalesces concurrent calls into one call of `run` over all their inputs (outputs in input order). The first
  *  call waits only for the end of the current event-loop turn; calls made while a batch is in flight go together
- *  in the next one (at most `max`), with at most `lanes` batches in flight. Idle, a poll waits for one statement
- *  as before; under load, one statement serves many polls. Each caller still awaits its own row: nothing is
- *  acknowledged before it is written. */
-export function coalesce<I, O>(run: (batch: I[]) => Promise<(O | Failed)[]>, max = 256, lanes = 1): (input: I) => Promise<O> {
+ *  in the next one (within the limits), with at most `lanes` batches in flight. Idle, a poll waits for one
+ *  statement as before; under load, one statement serves many polls. Each caller still awaits its own row:
+ *  nothing is acknowledged before it is written. */
+export function coalesce<I, O>(run: (batch: I[]) => Promise<(O | Failed)[]>, limits: CoalesceLimits<I> = {}): (input: I) => Promise<O> {
+  const { max = 256, lanes = 1, weigh, maxWeight = Number.POSITIVE_INFINITY } = limits;
   const queue: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   let running = 0;
   const lane = async () => {
     while (queue.length) {
-      const batch = queue.splice(0, max);
+      let n = 1;
+      let weight = weigh ? weigh(queue[0]!.input) : 0;
+      while (n < queue.length && n < max) {
+        const w = weigh ? weigh(queue[n]!.input) : 0;
+        if (weight + w > maxWeight) break;
+        weight += w;
+        n++;
+      }
+      const batch = queue.splice(0, n);
       try {
         const out = await run(batch.map((b) => b.input));
         for (const [i, b] of batch.entries()) {
@@ -50,8 +70,9 @@ export function coalesce<I, O>(run: (batch: I[]) => Promise<(O | Failed)[]>, max
  *  with four, 330 with eight and 458 with 24 (one per poll, as before). Two keep both cores of a small machine
  *  busy; more worker processes add theirs. */
 const INSERT_LANES = 2;
-/** Feeds per insert statement: ~50 items each, a few MB of JSON at most. */
+/** Feeds per insert statement, and items: a few MB of JSON, however large the feeds (one feed always goes). */
 const INSERT_FEEDS = 32;
+const INSERT_ITEMS = 2_000;
 
 /** A feed's items in one shared insert: each feed's rows, or, when the shared statement failed, its own. */
 async function insertTogether(db: Db, feeds: FeedItems[]): Promise<(InsertedItem[] | Failed)[]> {
@@ -88,7 +109,12 @@ export function pollBatch(db: Db): Batchers {
         return ids.map((id) => found.get(id));
       }),
       known: coalesce((asks: { sourceId: number; identities: string[] }[]) => storedIdentities(db, asks)),
-      insert: coalesce((feeds: FeedItems[]) => insertTogether(db, feeds), INSERT_FEEDS, INSERT_LANES),
+      insert: coalesce((feeds: FeedItems[]) => insertTogether(db, feeds), {
+        max: INSERT_FEEDS,
+        lanes: INSERT_LANES,
+        weigh: (f) => f.items.length,
+        maxWeight: INSERT_ITEMS,
+      }),
       record: coalesce(async (polls: Recorded[]) => {
         const done = await recordPolls(db, polls);
         return polls.map((p) => done.get(p.sourceId));

@@ -25,7 +25,7 @@ describe('coalesce', () => {
       batches.push(xs);
       if (batches.length === 1) await gate;
       return xs;
-    }, 2);
+    }, { max: 2 });
     const first = echo(0);
     await new Promise((r) => setImmediate(r));
     const later = [1, 2, 3].map(echo);
@@ -46,6 +46,19 @@ describe('coalesce', () => {
     expect(await flaky('c')).toBe('c');
   });
 
+  it('closes a batch before it would outweigh maxWeight, but always takes one input however heavy', async () => {
+    const batches: number[][] = [];
+    const sum = coalesce(
+      async (xs: number[]) => {
+        batches.push(xs);
+        return xs;
+      },
+      { weigh: (x) => x, maxWeight: 10 },
+    );
+    expect(await Promise.all([4, 5, 2, 30, 1, 1].map(sum))).toEqual([4, 5, 2, 30, 1, 1]);
+    expect(batches).toEqual([[4, 5], [2], [30], [1, 1]]);
+  });
+
   it('keeps at most `lanes` batches in flight, and fails only the callers a batch marks Failed', async () => {
     let inFlight = 0;
     let most = 0;
@@ -57,8 +70,7 @@ describe('coalesce', () => {
         inFlight--;
         return xs.map((x) => (x < 0 ? new Failed(new Error(`bad ${x}`)) : x));
       },
-      1,
-      2,
+      { max: 1, lanes: 2 },
     );
     const calls = [1, -2, 3, 4].map((x) => run(x));
     let done = false;
