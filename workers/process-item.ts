@@ -12,6 +12,7 @@ import { normalizeUrl } from '../src/pipeline/normalize.ts';
 import { tag } from '../src/pipeline/tag.ts';
 import { activeMatcher as activeRulesMatcher } from '../src/rules/active.ts';
 import type { Matcher } from '../src/rules/compile.ts';
+import { itemWords } from '../src/storage/item-words.ts';
 import { getItem, type Item, saveExtraction, saveTopicsMany, type TopicMatch } from '../src/storage/items.ts';
 import { getSource } from '../src/storage/sources.ts';
 import type { Runtime } from '../src/runtime.ts';
@@ -133,6 +134,7 @@ async function fill(rt: IngestRuntime, item: Item, signal: AbortSignal): Promise
     const saved = await saveExtraction(rt.db, item.id, {
       status: 'done',
       bodyText: better,
+      words: better ? itemWords({ title: item.title, summaryHtml: item.summaryHtml, bodyText: better, url: item.url }) : undefined,
       canonicalUrl: canonical,
       author: page.authors.join(', ') || undefined,
       publishedAt: page.published,

@@ -18,9 +18,14 @@ export interface ItemText {
   url: string | null;
 }
 
+export interface ItemWords {
+  words: string;
+  exact: boolean;
+}
+
 /** The item's lower-case ASCII words, space-separated and distinct, and whether they are all the matcher
  *  can see (false: the item is read by every backtest). */
-export function itemWords(it: ItemText): { words: string; exact: boolean } {
+export function itemWords(it: ItemText): ItemWords {
   // concat_ws skips NULLs.
   const t = [it.title, it.summaryHtml, it.bodyText, it.url].filter((x) => x != null).join(' ');
   const exact =

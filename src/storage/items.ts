@@ -1,7 +1,7 @@
 // All SQL about items: the batch insert whose ON CONFLICT decides what is new, the extraction result (which
 // may reveal a duplicate through its canonical URL), and the topics the tagger found.
 import type { Db, Row } from './db.ts';
-import { itemWords } from './item-words.ts';
+import { type ItemWords, itemWords } from './item-words.ts';
 
 export type ExtractStatus = 'pending' | 'not_needed' | 'done' | 'failed' | 'duplicate';
 
@@ -153,6 +153,9 @@ export async function itemsOfSource(db: Db, sourceId: number, limit = 100): Prom
 export interface Extraction {
   status: 'done' | 'failed' | 'not_needed';
   bodyText?: string | null;
+  /** itemWords of the item with this body, when the caller computed them: the trigger then need not
+   *  (evaluating backtest_words over a whole article in SQL costs far more than in JS). */
+  words?: ItemWords;
   canonicalUrl?: string | null;
   author?: string | null;
   publishedAt?: string | null;
@@ -171,9 +174,10 @@ export async function saveExtraction(db: Db, id: number, e: Extraction): Promise
   }
   await db.query(
     `UPDATE items SET extract_status = $2, body_text = coalesce($3, body_text), canonical_url = coalesce($4, canonical_url),
-       author = coalesce(author, $5), published_at = coalesce(published_at, $6::timestamptz), extract_error = $7
+       author = coalesce(author, $5), published_at = coalesce(published_at, $6::timestamptz), extract_error = $7,
+       words = coalesce(array_to_tsvector(string_to_array($8, ' ')), words), words_exact = coalesce($9, words_exact)
      WHERE id = $1`,
-    [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null],
+    [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null, e.words?.words ?? null, e.words?.exact ?? null],
   );
   return {};
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ItemText, itemWords } from '../../src/storage/item-words.ts';
-import { insertItems } from '../../src/storage/items.ts';
+import { insertItems, saveExtraction } from '../../src/storage/items.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 
@@ -109,6 +109,22 @@ for (const b of backends()) {
       row = await stored(Number(id));
       expect(row.words.sort()).toEqual(['board', 'example', 'hearing', 'https', 'news', 'p', 'parole', 'w2']);
       expect(row.exact).toBe(true);
+    });
+
+    it('keeps the words an extraction computed in JS, which are what SQL would compute', async () => {
+      const item = { title: 'Prison places', summaryHtml: '<p>Teaser</p>', url: 'https://news.example/w3' };
+      const [x] = await insertItems(t.db, source, [{ ...item, identity: 'w3', canonicalUrl: item.url, guid: null, contentHtml: null,
+        bodyText: 'Teaser', author: null, publishedAt: null, categories: [], extractStatus: 'pending' }], new Date('2026-11-20T10:00:00Z'));
+      const body = `${'The minister announced 10,000 prison places. '.repeat(40)}Probation staff were not consulted.`;
+      const words = itemWords({ ...item, bodyText: body });
+      // Marked, so that a trigger recomputing them would show: JS and SQL agree on the real words otherwise.
+      await saveExtraction(t.db, x!.id, { status: 'done', bodyText: body, words: { ...words, words: `${words.words} jsmark` } });
+      const [row] = await t.db.query<{ words: string[]; want: string[] }>(
+        `SELECT tsvector_to_array(words) AS words, tsvector_to_array(backtest_words(title, summary_html, body_text, url)) AS want
+         FROM items WHERE id = $1`, [x!.id]);
+      expect(row!.words).toContain('jsmark');
+      expect(row!.words.filter((w) => w !== 'jsmark')).toEqual(row!.want);
+      expect(row!.want).toContain('consulted');
     });
   });
 }
