@@ -27,6 +27,7 @@ import { addSource } from '../src/storage/sources.ts';
 import { type RouteSpec, startLoopbackServer } from '../tests/helpers/loopback-server.ts';
 import { type PollSummary, pollSource } from '../workers/poll-source.ts';
 import type { IngestRuntime } from '../workers/process-item.ts';
+import { VOCAB } from './_vocab.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,8 +50,6 @@ const WORDS = ('probation officer prison governor court hearing parole board you
 // earlier runs in docs/ingestion.md had (every item matches every topic; the titles make a handful of giant
 // stories).
 const MIX = arg('mix', 'news');
-const SYLLABLES = 'ba ko ri tu me sa lo vi ne da po ga ru fi ke mo ta zu'.split(' ');
-const VOCAB = Array.from({ length: 4000 }, (_, i) => SYLLABLES[i % 18]! + SYLLABLES[Math.floor(i / 18) % 18]! + SYLLABLES[Math.floor(i / 324) % 18]!);
 
 function rng(seed: number): () => number {
   let x = (seed * 2654435761) >>> 0;

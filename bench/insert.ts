@@ -12,6 +12,7 @@ import { openPostgres } from '../src/storage/db.ts';
 import { type FeedItems, insertFeeds, type NewItem } from '../src/storage/items.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { addSource } from '../src/storage/sources.ts';
+import { VOCAB } from './_vocab.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,8 +27,6 @@ if (!PG) {
   process.exit(0);
 }
 
-const SYLLABLES = 'ba ko ri tu me sa lo vi ne da po ga ru fi ke mo ta zu'.split(' ');
-const VOCAB = Array.from({ length: 4000 }, (_, i) => SYLLABLES[i % 18]! + SYLLABLES[Math.floor(i / 18) % 18]! + SYLLABLES[Math.floor(i / 324) % 18]!);
 let seed = 12345;
 const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
 const words = (n: number) => Array.from({ length: n }, () => VOCAB[next() % VOCAB.length]!).join(' ');

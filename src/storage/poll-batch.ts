@@ -65,10 +65,10 @@ export function coalesce<I, O>(run: (batch: I[]) => Promise<(O | Failed)[]>, lim
     });
 }
 
-/** Item inserts in flight at once per process. Concurrent inserts into the same indexes contend: replaying the
- *  ingest bench's feeds, PostgreSQL spent 210 us of CPU per item with one insert at a time, 213 with two, 253
- *  with four, 330 with eight and 458 with 24 (one per poll, as before). Two keep both cores of a small machine
- *  busy; more worker processes add theirs. */
+/** Item inserts in flight at once per process. Concurrent inserts into the same indexes contend: PostgreSQL's
+ *  CPU per item is about the same with two as with one, 1.2x with four, 1.6x with eight and 2.2x with 24 (one
+ *  per poll, as before) — `npm run bench -- insert`. Two keep both cores of a small machine busy; more worker
+ *  processes add theirs. */
 const INSERT_LANES = 2;
 /** Feeds per insert statement, and items: a few MB of JSON, however large the feeds (one feed always goes). */
 const INSERT_FEEDS = 32;
