@@ -1,4 +1,4 @@
-// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency POLL_CONCURRENCY (48)] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense] [--processes 1]`
+// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency POLL_CONCURRENCY (48)] [--pg URL] [--stories] [--queues] [--warm-rounds 3] [--mix news|dense] [--processes 1] [--newsboat]`
 // A loopback server (a child process, so it never waits on the bench's own event loop) serves FEEDS
 // synthesised RSS feeds of ITEMS full-text items each (ETag on every feed).
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
@@ -8,12 +8,17 @@
 //   changed: every feed then gains one entry (and drops its oldest): one round — feeds/s.
 // Also the bench process's CPU per item and per feed: steadier than wall time on a shared, loaded machine.
 // Baseline from the same run: rss-parser's raw parse rate over the same feed bodies (items/s, no storage).
+// --newsboat: also the issue's reference client on the same feeds just before the cold round — `newsboat -x
+// reload`, 8 reload threads, a fresh cache — so "twice newsboat" is a same-window ratio on whatever machine
+// runs it (Debian: apt-get install newsboat).
 // PostgreSQL with --pg URL (or TEST_DATABASE_URL), a throwaway schema; else in-memory PGlite.
 // --processes N (PostgreSQL only): the polls run in N worker processes sharing the sources and the database, as
 // `pressdesk worker` scales out; --concurrency is then the total in flight, split between them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -270,6 +275,33 @@ function startParts(n: number, schema: string) {
   };
 }
 
+/** newsboat's cold refresh of these feed URLs into a fresh cache: seconds and the items it stored, or why not. */
+async function newsboatCold(urls: string[]): Promise<{ s: number; items: number } | { error: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'pressdesk-newsboat-'));
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('newsboat', [...args, '-u', join(dir, 'urls'), '-c', join(dir, 'cache.db'), '-C', join(dir, 'config')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c));
+      child.stderr.on('data', (c: Buffer) => (out += c));
+      child.once('error', (e) => resolve({ code: -1, out: e.message }));
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+  try {
+    writeFileSync(join(dir, 'urls'), `${urls.join('\n')}\n`);
+    writeFileSync(join(dir, 'config'), 'reload-threads 8\n');
+    const t = performance.now();
+    const reload = await run(['-x', 'reload']);
+    const s = (performance.now() - t) / 1000;
+    if (reload.code !== 0) return { error: `newsboat -x reload: ${reload.out.trim() || `exit ${reload.code}`} (Debian: apt-get install newsboat)` };
+    const unread = await run(['-x', 'print-unread']);
+    const items = Number(/^(\d+)/.exec(unread.out.trim())?.[1]);
+    return Number.isFinite(items) ? { s, items } : { error: `newsboat -x print-unread said: ${unread.out.trim()}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function bench() {
 if (PROCESSES > 1 && !PG) throw new Error('bench: --processes needs PostgreSQL (--pg URL): PGlite lives inside one process');
 const srv = await serveElsewhere();
@@ -293,6 +325,7 @@ for (let pass = 0; pass < 4; pass++) {
   if (pass) passes.push((sample.length * ITEMS) / ((performance.now() - t) / 1000));
 }
 const baseline = passes.sort((a, b) => a - b)[1]!;
+const newsboat = process.argv.includes('--newsboat') ? await newsboatCold(ids.map((_, f) => srv.url(`/feed/${f}.xml`))) : undefined;
 
 // --queues: each poll is a real BullMQ job taken by an in-process poll-source worker (the `poll --once` path);
 // otherwise a plain pool of concurrent pollSource calls.
@@ -391,6 +424,11 @@ if (errors.length) console.log(`${errors.length} polls failed, e.g. ${errors[0]}
 console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over loopback, ${store.label}, ${CONCURRENCY} polls at a time${PROCESSES > 1 ? ` in ${PROCESSES} worker processes` : ''}${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
 console.log(`baseline  rss-parser raw parse          ${baseline.toFixed(0).padStart(8)} items/s (no fetch, no storage)`);
 console.log(`cold      fetch+parse+store+tag         ${cold.toFixed(0).padStart(8)} items/s  = ${(cold / baseline).toFixed(2)}x baseline  (${stored} items stored, ${topics} tagged, ${coldS.toFixed(1)} s)`);
+if (newsboat && 'error' in newsboat) console.log(`newsboat  not measured: ${newsboat.error}`);
+else if (newsboat) {
+  const nb = newsboat.items / newsboat.s;
+  console.log(`newsboat  cold, 8 reload threads        ${nb.toFixed(0).padStart(8)} items/s (${newsboat.items} items, ${newsboat.s.toFixed(1)} s, just before the cold round): pressdesk cold = ${(cold / nb).toFixed(2)}x newsboat (target 2x)`);
+}
 console.log(`warm      re-poll, all 304              ${(FEEDS / warmS).toFixed(0).padStart(8)} feeds/s (${notModified}/${FEEDS} not modified, ${warmS.toFixed(2)} s; median of ${WARM_ROUNDS} rounds: ${warmRuns.map((r) => (FEEDS / r.s).toFixed(0)).join(', ')})`);
 console.log(`changed   one new entry in each feed    ${(FEEDS / changedS).toFixed(0).padStart(8)} feeds/s (${changed.stored} items stored, ${changedS.toFixed(2)} s; ${((changedS / coldS) * 100).toFixed(0)} % of the cold round's time; cpu ${((changed.cpu * 1e6) / FEEDS).toFixed(0)} us/feed)`);
 // CPU of this process (all its threads), which a loaded machine disturbs less than wall time.
