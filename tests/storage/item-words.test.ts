@@ -33,12 +33,50 @@ function corpus(n: number): ItemText[] {
     { title: '', summaryHtml: '', bodyText: '', url: '' },
     { title: 'Long', summaryHtml: null, bodyText: `${'word '.repeat(40_000)}tail`, url: null },
     { title: 'Just over', summaryHtml: 'a'.repeat(199_990), bodyText: 'bbbbbbbbbbbbbbbbbbbb', url: null },
+    // Where the parts are joined: a tag's [^<]* runs on across the space, an entity does not.
+    { title: 'Jail<b', summaryHtml: 'x>break', bodyText: null, url: null },
+    { title: 'Jail<b', summaryHtml: null, bodyText: '>break', url: null },
+    { title: 'Jail<', summaryHtml: 'b>break', bodyText: null, url: null },
+    { title: 'Parole &#', summaryHtml: '8217;', bodyText: null, url: null },
+    { title: 'Parole&amp', summaryHtml: ';board', bodyText: null, url: null },
+    // Repeats in other cases and parts, and words that are one once cut to 200 characters.
+    { title: 'PRISON Court', summaryHtml: '<p>prison COURT</p>', bodyText: 'Prison court', url: 'https://news.example/Prison' },
+    { title: `${'x'.repeat(200)}a`, summaryHtml: null, bodyText: `${'X'.repeat(200)}b`, url: null },
   ];
   for (let i = 0; i < n; i++) {
     out.push({ title: text(3), summaryHtml: r() < 0.2 ? null : text(12), bodyText: r() < 0.2 ? null : text(12), url: r() < 0.3 ? null : `https://news.example/${text(2)}` });
   }
   return out;
 }
+
+describe('item words', () => {
+  const item = (title: string, summaryHtml: string | null, bodyText: string | null = null, url: string | null = null) =>
+    itemWords({ title, summaryHtml, bodyText, url });
+
+  it('lists each word once, lower-case, in the order of first occurrence across title, summary, body and url', () => {
+    expect(item('Prison COURT', '<p>court Prison parole</p>', 'Parole, prison; court.', 'https://news.example/Court/2'))
+      .toEqual({ words: 'prison court p parole https news example 2', exact: true });
+    expect(item('', null)).toEqual({ words: '', exact: true });
+  });
+
+  it('ends a word where the parts are joined, and cuts it at 200 characters', () => {
+    expect(item('ab', null, 'cd', 'ab').words).toBe('ab cd');
+    expect(item(`${'x'.repeat(200)}a`, null, `${'X'.repeat(200)}b`)).toEqual({ words: 'x'.repeat(200), exact: true });
+  });
+
+  it('is inexact for a tag inside a word, also one running on across the space that joins two parts', () => {
+    expect(item('pro<b>bation</b>', null)).toEqual({ words: 'pro b bation', exact: false });
+    expect(item('Jail<b', 'x>break').exact).toBe(false);
+    expect(item('Jail<', 'b>break').exact).toBe(true);
+    expect(item('Jail</b>', null).exact).toBe(true);
+  });
+
+  it('keeps thousands of distinct words, and forgets them for the next item', () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => `w${i}`);
+    expect(item('Many', many.join(' '), many.join(' ').toUpperCase()).words).toBe(`many ${many.join(' ')}`);
+    expect(item('W1 w2', null, 'Fresh')).toEqual({ words: 'w1 w2 fresh', exact: true });
+  });
+});
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`item words (${b.name})`, () => {
