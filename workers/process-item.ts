@@ -13,6 +13,7 @@ import { tag } from '../src/pipeline/tag.ts';
 import { activeMatcher as activeRulesMatcher } from '../src/rules/active.ts';
 import type { Matcher } from '../src/rules/compile.ts';
 import { itemWords } from '../src/storage/item-words.ts';
+import { searchLexemes } from '../src/storage/search-lexemes.ts';
 import { getItem, type Item, saveExtraction, saveTopicsMany, type TopicMatch } from '../src/storage/items.ts';
 import { getSource } from '../src/storage/sources.ts';
 import type { Runtime } from '../src/runtime.ts';
@@ -131,10 +132,12 @@ async function fill(rt: IngestRuntime, item: Item, signal: AbortSignal): Promise
     const page = extract(decode(res.body, { contentType: res.headers['content-type'] }), { url: res.url });
     const canonical = page.canonicalUrl ? normalizeUrl(page.canonicalUrl) : undefined;
     const better = page.text.length > (item.bodyText?.length ?? 0) ? page.text : undefined;
+    const withBody = better ? { title: item.title, summaryHtml: item.summaryHtml, bodyText: better, url: item.url } : undefined;
     const saved = await saveExtraction(rt.db, item.id, {
       status: 'done',
       bodyText: better,
-      words: better ? itemWords({ title: item.title, summaryHtml: item.summaryHtml, bodyText: better, url: item.url }) : undefined,
+      words: withBody && itemWords(withBody),
+      lexemes: withBody && searchLexemes(withBody),
       canonicalUrl: canonical,
       author: page.authors.join(', ') || undefined,
       publishedAt: page.published,

@@ -24,6 +24,7 @@ export function searchFilters(query: string | undefined, opts: { topic?: string;
   if (query?.trim()) {
     const q = searchQuery(query);
     filters.tsquery = q.tsquery;
+    filters.screen = q.screen;
     notes = q.notes;
   }
   return { filters, notes };

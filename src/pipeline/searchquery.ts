@@ -12,6 +12,9 @@ import type { QueryNode, TermNode } from '../rules/types.ts';
 export interface SearchQuery {
   /** For to_tsquery('english', …); only quoted lexemes and operators, never raw user text. */
   tsquery: string;
+  /** The same words without phrases or negations, for the position-less index (items.search_lexemes): every
+   *  item the tsquery matches also matches this. (Null only for a query of NOTs, which parseQuery refuses.) */
+  screen: string | null;
   /** What the archive does differently from a rule, one line each, for the page or the terminal. */
   notes: string[];
 }
@@ -38,7 +41,29 @@ export function searchQuery(text: string): SearchQuery {
   }
   const notes = new Set<string>();
   const tsquery = translate(node, notes);
-  return { tsquery, notes: [...notes] };
+  return { tsquery, screen: screen(node), notes: [...notes] };
+}
+
+// A looser query the index can answer without positions: a phrase becomes AND, and a NOT (which a screen cannot
+// decide without the text) is left out — as an AND's child it only narrows; under an OR it leaves nothing.
+function screen(n: QueryNode): string | null {
+  switch (n.type) {
+    case 'term':
+      return group(n.words.map(lexeme), ' & ');
+    case 'and':
+    case 'near': {
+      const parts = (n.type === 'and' ? n.children : [n.left, n.right]).map(screen).filter((x) => x !== null);
+      return parts.length ? group(parts, ' & ') : null;
+    }
+    case 'or': {
+      const parts = n.children.map(screen);
+      return parts.every((x) => x !== null) ? group(parts as string[], ' | ') : null;
+    }
+    case 'not':
+      return null;
+    case 'field':
+      return screen(n.child);
+  }
 }
 
 function translate(n: QueryNode, notes: Set<string>): string {
@@ -71,14 +96,15 @@ function translate(n: QueryNode, notes: Set<string>): string {
 
 function term(n: TermNode, notes: Set<string>): string {
   if (n.caseSensitive) notes.add('case: is ignored: the archive search does not tell capitals apart');
-  const lexemes = n.words.map((w) => {
-    const prefix = w.endsWith('*');
-    // Words are letters and digits already (the rule lexer splits at everything else); the quote is doubled
-    // anyway so nothing a user types can become tsquery syntax.
-    const word = (prefix ? w.slice(0, -1) : w).toLowerCase().replace(/'/g, "''");
-    return `'${word}'${prefix ? ':*' : ''}`;
-  });
-  return group(lexemes, ' <-> ');
+  return group(n.words.map(lexeme), ' <-> ');
+}
+
+function lexeme(w: string): string {
+  const prefix = w.endsWith('*');
+  // Words are letters and digits already (the rule lexer splits at everything else); the quote is doubled
+  // anyway so nothing a user types can become tsquery syntax.
+  const word = (prefix ? w.slice(0, -1) : w).toLowerCase().replace(/'/g, "''");
+  return `'${word}'${prefix ? ':*' : ''}`;
 }
 
 const group = (parts: string[], op: string) => (parts.length === 1 ? parts[0]! : `(${parts.join(op)})`);

@@ -2,6 +2,7 @@
 // may reveal a duplicate through its canonical URL), and the topics the tagger found.
 import type { Db, Row } from './db.ts';
 import { type ItemWords, itemWords } from './item-words.ts';
+import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from './search-lexemes.ts';
 
 export type ExtractStatus = 'pending' | 'not_needed' | 'done' | 'failed' | 'duplicate';
 
@@ -72,12 +73,29 @@ export async function storedIdentities(db: Db, asks: { sourceId: number; identit
 }
 
 /** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */
-function toRecord(it: NewItem, feed: number, ord: number) {
+// Per database: whether its stemmer is the one searchLexemes mirrors (else the trigger computes lexemes).
+const stemmers = new WeakMap<Db, Promise<boolean>>();
+
+/** Whether searchLexemes may speak for this database; asked once per Db. */
+export function jsLexemesFit(db: Db): Promise<boolean> {
+  let p = stemmers.get(db);
+  if (!p) {
+    p = db
+      .query<{ s: string | null }>(`SELECT (ts_lexize('english_stem', w))[1] AS s FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n`, [STEMMER_PROBE])
+      .then((rows) => stemmerAgrees(rows.map((r) => r.s ?? undefined)));
+    p.catch(() => stemmers.delete(db)); // a failed probe is asked again next time
+    stemmers.set(db, p);
+  }
+  return p;
+}
+
+function toRecord(it: NewItem, feed: number, ord: number, jsLexemes: boolean) {
   const w = itemWords(it);
+  const lexemes = jsLexemes ? searchLexemes(it) : null;
   return {
     identity: it.identity, canonicalUrl: it.canonicalUrl, guid: it.guid, url: it.url, title: it.title, summaryHtml: it.summaryHtml,
     contentHtml: it.contentHtml, bodyText: it.bodyText, author: it.author, publishedAt: it.publishedAt, categories: it.categories,
-    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: w.words, exact: w.exact, feed, ord,
+    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: w.words, exact: w.exact, lexemes, feed, ord,
   };
 }
 
@@ -104,7 +122,8 @@ export async function insertItems(db: Db, sourceId: number, items: NewItem[], fe
 export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<InsertedItem[][]> {
   const records = [];
   let ord = 0;
-  for (const [f, feed] of feeds.entries()) for (const it of feed.items) records.push(toRecord(it, f, ord++));
+  const jsLexemes = await jsLexemesFit(db);
+  for (const [f, feed] of feeds.entries()) for (const it of feed.items) records.push(toRecord(it, f, ord++, jsLexemes));
   const out = feeds.map((): InsertedItem[] => []);
   if (!records.length) return out;
   const rows = await db.query<{ id: number; identity: string; feed: number }>(
@@ -113,14 +132,14 @@ export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<InsertedI
      ), x AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
          title text, "summaryHtml" text, "contentHtml" text, "bodyText" text, author text, "publishedAt" timestamptz,
-         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, feed int, ord bigint)
+         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, lexemes text, feed int, ord bigint)
        JOIN f USING (feed)
      ), ins AS (
        INSERT INTO items (source_id, identity, canonical_url, guid, url, title, summary_html, content_html, body_text,
-                          author, published_at, fetched_at, categories, extract_status, processed_at, words, words_exact)
+                          author, published_at, fetched_at, categories, extract_status, processed_at, words, words_exact, search_lexemes)
        SELECT x."sourceId", x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
               x.author, x."publishedAt", x."fetchedAt", coalesce(x.categories, '{}'), x."extractStatus", x."processedAt",
-              array_to_tsvector(string_to_array(x.words, ' ')), x.exact
+              array_to_tsvector(string_to_array(x.words, ' ')), x.exact, array_to_tsvector(string_to_array(x.lexemes, ' '))
        FROM x ORDER BY x.ord
        ON CONFLICT DO NOTHING
        RETURNING id, source_id, identity
@@ -156,6 +175,9 @@ export interface Extraction {
   /** itemWords of the item with this body, when the caller computed them: the trigger then need not
    *  (evaluating backtest_words over a whole article in SQL costs far more than in JS). */
   words?: ItemWords;
+  /** searchLexemes of the item with this body, when the caller computed them (null: the trigger will; also
+   *  ignored where the database's stemmer is not the one searchLexemes mirrors). */
+  lexemes?: string | null;
   canonicalUrl?: string | null;
   author?: string | null;
   publishedAt?: string | null;
@@ -172,12 +194,14 @@ export async function saveExtraction(db: Db, id: number, e: Extraction): Promise
       return { duplicateOf: Number(other.id) };
     }
   }
+  const lexemes = e.lexemes != null && (await jsLexemesFit(db)) ? e.lexemes : null;
   await db.query(
     `UPDATE items SET extract_status = $2, body_text = coalesce($3, body_text), canonical_url = coalesce($4, canonical_url),
        author = coalesce(author, $5), published_at = coalesce(published_at, $6::timestamptz), extract_error = $7,
-       words = coalesce(array_to_tsvector(string_to_array($8, ' ')), words), words_exact = coalesce($9, words_exact)
+       words = coalesce(array_to_tsvector(string_to_array($8, ' ')), words), words_exact = coalesce($9, words_exact),
+       search_lexemes = coalesce(array_to_tsvector(string_to_array($10, ' ')), search_lexemes)
      WHERE id = $1`,
-    [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null, e.words?.words ?? null, e.words?.exact ?? null],
+    [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null, e.words?.words ?? null, e.words?.exact ?? null, lexemes],
   );
   return {};
 }

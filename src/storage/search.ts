@@ -1,14 +1,17 @@
-// The archive: full-text search over items, results grouped by story, and the story page's read. The text
-// condition repeats the items_search index expression exactly (migration 009), so PostgreSQL and PGlite use the GIN index.
+// The archive: full-text search over items, results grouped by story, and the story page's read. The index
+// (items_search, migration 011) is over the stored lexemes; the text condition repeats item_search_text
+// (migration 009) to decide phrases and to rank.
 import type { Db } from './db.ts';
 
-// The same expression as the items_search index (migration 009): title + body, or the summary when no body.
+// The item's full vector (migration 009's expression): title + body, or the summary when no body.
 const TEXT = `to_tsvector('english', item_search_text(i.title, i.summary_html, i.body_text))`;
 const ITEM_TIME = 'least(i.published_at, i.fetched_at)';
 
 export interface SearchFilters {
   /** A tsquery for to_tsquery('english', …), from searchQuery(); none lists the newest stories. */
   tsquery?: string;
+  /** searchQuery()'s screen for the index; without one the tsquery is checked on every item (same results). */
+  screen?: string | null;
   topic?: string;
   /** A source's name (any case), host or id. */
   source?: string;
@@ -56,7 +59,10 @@ export interface SearchResult {
 function where(f: SearchFilters, params: unknown[]): string {
   const add = (v: unknown) => `$${params.push(v)}`;
   const c: string[] = [];
+  // The tsquery is $1 (the rank reads it). The index holds lexemes without positions: it screens, the full
+  // vector decides (phrases, NOT) on the rows it lets through.
   if (f.tsquery) c.push(`${TEXT} @@ to_tsquery('english', ${add(f.tsquery)})`);
+  if (f.tsquery && f.screen) c.push(`i.search_lexemes @@ to_tsquery('english', ${add(f.screen)})`);
   if (f.topic) c.push(`EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic = ${add(f.topic)})`);
   if (f.source) {
     const p = add(f.source.trim());

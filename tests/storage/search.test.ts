@@ -45,7 +45,10 @@ async function load(db: Db): Promise<Map<string, number>> {
   return ids;
 }
 
-const q = (text: string) => searchQuery(text).tsquery;
+const q = (text: string) => {
+  const { tsquery, screen } = searchQuery(text);
+  return { tsquery, screen };
+};
 
 for (const backend of backends()) {
   describe.skipIf(!backend.available)(`archive search on ${backend.name}`, () => {
@@ -61,7 +64,7 @@ for (const backend of backends()) {
       (await t.db.query<{ s: number }>('SELECT story_id AS s FROM items WHERE id = $1', [ids.get(fid)]))[0]!.s;
 
     it('groups matching copies under their story, with the headline and the matched items', async () => {
-      const res = await searchStories(t.db, { tsquery: q('"sitting days"') });
+      const res = await searchStories(t.db, { ...q('"sitting days"') });
       const home = await storyOf('sitting-days-1');
       const hit = res.hits.find((h) => h.storyId === home)!;
       expect(hit.matched).toBeGreaterThanOrEqual(2);
@@ -71,7 +74,7 @@ for (const backend of backends()) {
     });
 
     it('honours AND, OR, NOT and prefixes', async () => {
-      const stories = async (text: string) => new Set((await searchStories(t.db, { tsquery: q(text) }, { limit: 100 })).hits.map((h) => h.storyId));
+      const stories = async (text: string) => new Set((await searchStories(t.db, { ...q(text) }, { limit: 100 })).hits.map((h) => h.storyId));
       const wandsworth = await stories('wandsworth');
       expect(wandsworth).toContain(await storyOf('escape-wandsworth-1'));
       expect(wandsworth).toContain(await storyOf('insp-wandsworth-1'));
@@ -84,7 +87,7 @@ for (const backend of backends()) {
     });
 
     it('filters by topic, source and date', async () => {
-      const byTopic = await searchStories(t.db, { tsquery: q('prison*'), topic: 'escape' }, { limit: 100 });
+      const byTopic = await searchStories(t.db, { ...q('prison*'), topic: 'escape' }, { limit: 100 });
       expect(byTopic.hits.length).toBeGreaterThan(0);
       for (const h of byTopic.hits) expect(h.topics).toContain('escape');
       const bySource = await searchStories(t.db, { source: 'inside time' }, { limit: 100, itemsPerStory: 50 });
@@ -96,8 +99,20 @@ for (const backend of backends()) {
       expect(recent.hits.map((h) => h.storyId)).not.toContain(await storyOf('gov-caseload-1'));
     });
 
+    it('finds the same with the index screen as with the full text alone: phrases, NOT and prefixes included', async () => {
+      for (const text of ['"sitting days"', 'wandsworth AND inspector*', '(escape* OR abscond*) NOT wandsworth', 'prison* NOT "sitting days"', 'lewes OR caseload*']) {
+        const { tsquery, screen } = q(text);
+        const ids = async (f: { tsquery: string; screen?: string | null }) =>
+          (await searchStories(t.db, f, { limit: 1000, itemsPerStory: 1000 })).hits.flatMap((h) => h.items.map((i) => i.id)).sort();
+        const screened = await ids({ tsquery, screen });
+        expect(screen).not.toBeNull();
+        expect({ text, found: screened.length > 0 }).toEqual({ text, found: true });
+        expect({ text, ids: screened }).toEqual({ text, ids: await ids({ tsquery }) });
+      }
+    });
+
     it('lists an item not yet in a story as its own result', async () => {
-      const res = await searchStories(t.db, { tsquery: q('Lewes') });
+      const res = await searchStories(t.db, { ...q('Lewes') });
       expect(res.hits).toEqual([expect.objectContaining({ storyId: null, itemCount: 1, matched: 1 })]);
       expect(res.hits[0]!.items[0]!.id).toBe(ids.get('single-hmp-lewes-1'));
     });
@@ -109,9 +124,9 @@ for (const backend of backends()) {
          VALUES ($1, 'summary-only', 'https://news.example.net/a', 'Inspectors visit Northshire', $2, $3, $3) RETURNING id`,
         [src!.id, '<p>They found <b>chronic</b> staffing gaps &amp; <a href="/zqxwvb">delays</a></p>', NOW],
       );
-      const found = await searchStories(t.db, { tsquery: q('chronic AND staffing') });
+      const found = await searchStories(t.db, { ...q('chronic AND staffing') });
       expect(found.hits.flatMap((h) => h.items.map((i) => i.id))).toContain(row!.id);
-      expect((await searchStories(t.db, { tsquery: q('zqxwvb') })).hits).toEqual([]);
+      expect((await searchStories(t.db, { ...q('zqxwvb') })).hits).toEqual([]);
     });
 
     it('pages through results newest first when there is no query', async () => {

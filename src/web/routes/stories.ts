@@ -73,7 +73,7 @@ function filtersFrom(q: SQ['Querystring'], now: Date): { filters: SearchFilters;
   if (!q.q?.trim()) return { filters, notes: [] };
   try {
     const s = searchQuery(q.q);
-    return { filters: { ...filters, tsquery: s.tsquery }, notes: s.notes };
+    return { filters: { ...filters, tsquery: s.tsquery, screen: s.screen }, notes: s.notes };
   } catch (err) {
     if (err instanceof SearchQueryError) return { filters, notes: [], error: `${err.message} (at character ${err.offset + 1})` };
     throw err;
