@@ -33,11 +33,33 @@ const STOP = new Set(
 // Characters outside ASCII that PostgreSQL's parser (UTF-8) reads as blanks: Latin-1 and general punctuation,
 // spaces and currency signs. Not soft hyphens, zero-width and format characters (the parser keeps those inside
 // a word) nor Latin-1 letters and numbers (ª µ º ² ³ ¹ ¼ ½ ¾).
-const BLANK_OUTSIDE_ASCII = /^[\u00a0-\u00a9\u00ab\u00ac\u00ae-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7\u2000-\u200a\u2010-\u2027\u202f-\u205e\u20a0-\u20cf]$/;
+function blankOutsideAscii(c: number): boolean {
+  if (c <= 0xff) {
+    return (c >= 0xa0 && c <= 0xa9) || c === 0xab || c === 0xac || (c >= 0xae && c <= 0xb1) || c === 0xb4 ||
+      (c >= 0xb6 && c <= 0xb8) || c === 0xbb || c === 0xbf || c === 0xd7 || c === 0xf7;
+  }
+  return (c >= 0x2000 && c <= 0x200a) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x202f && c <= 0x205e) || (c >= 0x20a0 && c <= 0x20cf);
+}
+
 // Shapes the parser reads as one token of another kind (host, file, URL, e-mail, float, version, tag, entity,
 // time): a `.`, `:` or `~` before a letter or digit, exactly two dots after one, a `/`, `\`, `@`, `<`, `>`, or
-// an entity.
-const OTHER_TOKEN = /[.:~][A-Za-z0-9]|[A-Za-z0-9]\.\.(?!\.)|[/\\@<>]|&#?[A-Za-z0-9]+;/;
+// an entity. Checked at each such character c of text, at i.
+function otherToken(text: string, i: number, c: number): boolean {
+  if (c === 47 || c === 92 || c === 64 || c === 60 || c === 62) return true;
+  if (c === 38) {
+    ENTITY.lastIndex = i;
+    return ENTITY.test(text);
+  }
+  if (alnum(text.charCodeAt(i + 1))) return c === 46 || c === 58 || c === 126;
+  // "a.. b": exactly two dots after a letter or digit.
+  return c === 46 && alnum(text.charCodeAt(i - 1)) && text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) !== 46;
+}
+const ENTITY = /&#?[A-Za-z0-9]+;/y;
+// The characters otherToken looks at: / \ @ < > & . : ~
+const CHECK = new Uint8Array(128);
+for (const ch of '/\\@<>&.:~') CHECK[ch.charCodeAt(0)] = 1;
+
+const alnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 
 const LETTERS = /^[A-Za-z]+$/;
 const DIGITS = /^[0-9]+$/;
@@ -57,8 +79,8 @@ export function stemmerAgrees(stems: (string | undefined)[]): boolean {
 
 // english_stem: the stop list, then the Snowball English stemmer (porter2: the same algorithm, checked
 // against PostgreSQL word by word in the tests).
-function english(word: string): string | undefined {
-  const w = word.toLowerCase();
+function english(word: string, upper = true): string | undefined {
+  const w = upper ? word.toLowerCase() : word;
   if (STOP.has(w)) return undefined;
   let s = memo.get(w);
   if (s === undefined) {
@@ -73,23 +95,48 @@ function english(word: string): string | undefined {
  *  PostgreSQL can say. */
 export function searchLexemes(it: SearchText): string | null {
   const text = searchText(it);
-  if (OTHER_TOKEN.test(text)) return null;
   const out = new Set<string>();
   const add = (lexeme: string | undefined) => {
     if (lexeme) out.add(lexeme);
   };
-  // Runs of letters, digits, `-` and `+`; everything else is a blank (or, outside ASCII, a reason to defer).
+  // Runs of letters, digits, `-` and `+`; everything else is a blank, unless it makes another kind of token (or,
+  // outside ASCII, may be part of a word): then only PostgreSQL can say. A hand loop: this runs on every item.
   let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    const inRun = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 43;
-    if (inRun) {
+  let digits = false;
+  let signs = false;
+  let upper = false;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    if (c >= 97 && c <= 122) {
       if (start < 0) start = i;
       continue;
     }
-    if (c >= 128 && !BLANK_OUTSIDE_ASCII.test(text[i]!)) return null;
-    if (start >= 0 && !run(text.slice(start, i), add)) return null;
-    start = -1;
+    if (c >= 65 && c <= 90) {
+      if (start < 0) start = i;
+      upper = true;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      if (start < 0) start = i;
+      digits = true;
+      continue;
+    }
+    if (c === 45 || c === 43) {
+      if (start < 0) start = i;
+      signs = true;
+      continue;
+    }
+    if (start >= 0) {
+      if (signs) {
+        if (!run(text.slice(start, i), add)) return null;
+      } else if (i - start > 200) return null;
+      else if (digits) out.add(text.slice(start, i).toLowerCase()); // a number, or letters and digits: kept as is
+      else add(english(text.slice(start, i), upper));
+      start = -1;
+      digits = signs = upper = false;
+    }
+    if (c < 128 ? CHECK[c] === 1 && otherToken(text, i, c) : !blankOutsideAscii(c)) return null;
   }
   return [...out].join(' ');
 }
