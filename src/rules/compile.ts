@@ -1,10 +1,12 @@
 // Compiles every rule of a rule set into one matcher. Each distinct word of every query becomes an "atom" in
 // one dictionary (exact words in hash maps, wildcards in prefix tries, case: words kept apart); each term is a
-// sequence of atoms (one for a word, several for a phrase). Matching an item then costs one dictionary lookup
-// per token of its text (memoised per distinct token, see memo.ts) and the evaluation of only those rules one of
-// whose must-terms occurs (rulesByTrigger): cost grows with the text and its hits, not with the number of rules.
+// sequence of atoms (one for a word, several for a phrase). Matching an item then costs a walk of each token
+// through a trie of the rule words that holds their atoms (sieve.ts), a dictionary lookup for the few tokens it
+// cannot settle (memoised per distinct token, see memo.ts) and the evaluation of only those rules one of whose
+// must-terms occurs (rulesByTrigger): cost grows with the text and its hits, not with the number of rules.
 import { hashOf, TokenMemo } from './memo.ts';
 import { parseQuery } from './query.ts';
+import { buildSieve, type Sieve, type SieveWord } from './sieve.ts';
 import { FIELDS, type Field, fold } from './text.ts';
 import type { QueryNode, RuleSet } from './types.ts';
 
@@ -49,6 +51,8 @@ export interface Matcher {
   readonly scratch: Scratch;
   /** Rules that could not be compiled (a rule set not checked by loadRuleSet); they are left out. */
   readonly skipped: readonly { topic?: string; rule: string; message: string }[];
+  /** The atoms of most ASCII tokens, found as they are read; the rest go to atomsAt. */
+  readonly sieve: Sieve;
   /** The atoms a raw token of item text hits; memoised. */
   atomsOf(token: string): readonly number[];
   /** atomsOf(text.slice(start, end)) without the slice when memoised; h = hashOf(text, start, end). */
@@ -66,6 +70,8 @@ export interface Scratch {
   termBits: Uint8Array;
   termSlot: Int32Array;
   ruleStamp: Uint32Array;
+  /** The atoms of the field's tokens that hit one, while evaluate scans the field (read only in that call). */
+  atoms: (readonly number[])[];
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -82,6 +88,7 @@ export function compileRules(ruleSet: RuleSet): Matcher {
   const rulesByTerm: number[][] = [];
   const rules: CompiledRule[] = [];
   const skipped: { topic?: string; rule: string; message: string }[] = [];
+  const sieveWords: SieveWord[] = [];
 
   const atom = (word: string, caseSensitive: boolean): number => {
     const prefix = word.endsWith('*');
@@ -92,6 +99,7 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     if (id !== undefined) return id;
     id = atomIds.size;
     atomIds.set(key, id);
+    sieveWords.push({ norm, prefix, caseSensitive });
     if (!prefix) (caseSensitive ? exactCase : exact).set(norm, id);
     else {
       let node = caseSensitive ? prefixesCase : prefixes;
@@ -237,8 +245,9 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     termsByFirstAtom,
     rulesByTerm,
     rulesByTrigger,
-    scratch: { gen: 0, termStamp: new Uint32Array(terms.length), termBits: new Uint8Array(terms.length), termSlot: new Int32Array(terms.length), ruleStamp: new Uint32Array(rules.length) },
+    scratch: { gen: 0, termStamp: new Uint32Array(terms.length), termBits: new Uint8Array(terms.length), termSlot: new Int32Array(terms.length), ruleStamp: new Uint32Array(rules.length), atoms: [] },
     skipped,
+    sieve: buildSieve(sieveWords, lookup, NONE),
     atomsOf,
     atomsAt,
   };

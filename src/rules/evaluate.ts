@@ -2,19 +2,22 @@
 // dictionary, record where each term occurs, then evaluate only the rules one of whose must-terms occurred
 // (Matcher.rulesByTrigger). Nothing here is sized by the number of rules: per-term and per-rule state lives in
 // the matcher's scratch arrays, stamped with a generation number instead of cleared, so an item's cost follows
-// its text and the terms it hits.
+// its text and the terms it hits. Most tokens hit no atom and leave no trace: a field keeps only the tokens that
+// hit one (a phrase's words are such tokens, at consecutive positions), and a field with none is dropped. A body
+// that repeats the summary's text is not tokenised again.
 import type { ItemText } from '../domain/types.ts';
 import { type Compiled, FIELD_BIT, type Matcher, type Scratch } from './compile.ts';
-import { HASH_SEED, hashStep } from './memo.ts';
-import { FIELDS, type Field, fieldText, isWordChar } from './text.ts';
+import { hashOf } from './memo.ts';
+import { ROOT } from './sieve.ts';
+import { ASCII_CLASS, ASCII_CLASSES, FIELDS, type Field, fieldText, isWordChar } from './text.ts';
 import type { TermHit } from './types.ts';
 
 interface FieldTokens {
   field: Field;
   bit: number;
   text: string;
-  starts: number[];
-  ends: number[];
+  /** The tokens that hit an atom, in threes: position among all the field's tokens, start and end offset. */
+  hits: number[];
 }
 
 export interface Evaluation {
@@ -71,84 +74,163 @@ function restamp(ctx: Ctx): void {
   }
 }
 
+// A class, not an object literal with an arrow: tsx names every arrow it creates (a defineProperty per item).
+class Result implements Evaluation {
+  constructor(
+    readonly fired: number[],
+    private readonly m: Matcher,
+    private readonly ctx: Ctx,
+  ) {}
+
+  explain(rule: number): TermHit[] {
+    if (this.ctx.s.gen !== this.ctx.gen) restamp(this.ctx);
+    return explain(this.m.rules[rule]!.tree, this.ctx);
+  }
+}
+
 export function evaluate(m: Matcher, item: ItemText): Evaluation {
   const s = m.scratch;
-  const gen = nextGen(s);
-  const { termStamp, termBits, termSlot, ruleStamp } = s;
-  const fields: FieldTokens[] = [];
-  const hitTerms: number[] = [];
-  const lists: number[][] = [];
+  const ctx: Ctx = { s, gen: nextGen(s), terms: [], lists: [], fields: [] };
   const candidates: number[] = [];
+  let summary = '';
+  let summaryHits: number[] = [];
   for (const field of FIELDS) {
     const text = fieldText(item, field);
     if (!text) continue;
-    const fi = fields.length;
-    const bit = FIELD_BIT[field];
-    const ft: FieldTokens = { field, bit, text, starts: [], ends: [] };
-    fields.push(ft);
-    const atoms: (readonly number[])[] = [];
-    const { starts, ends } = ft;
-    const n = text.length;
-    let i = 0;
-    // The tokeniser of text.ts inlined: this loop runs for every character of every item.
-    while (i < n) {
-      while (i < n && !isWordChar(text, i)) i++;
-      if (i >= n) break;
-      const st = i;
-      let h = HASH_SEED;
-      while (i < n && isWordChar(text, i)) h = hashStep(h, text.charCodeAt(i++));
-      starts.push(st);
-      ends.push(i);
-      atoms.push(m.atomsAt(text, st, i, h));
+    // A plain-text body is mostly the summary's text (FIELDS puts it right after, so the summary's atoms are
+    // still in the scratch array): then it has the summary's tokens, only shifted.
+    const shift = field === 'body' ? shiftIn(summary, text) : -1;
+    const hits = shift < 0 ? [] : shifted(summaryHits, shift);
+    const count = shift < 0 ? scan(m, text, hits) : hits.length / 3;
+    if (field === 'summary') {
+      summary = text;
+      summaryHits = hits;
     }
-    // A phrase continues from token q-1 to q only when no clause punctuation separates them.
-    const joined = (q: number) => {
-      const gap = starts[q]! - ends[q - 1]!;
-      return gap === 1 ? !ALWAYS.test(text[ends[q - 1]!]!) : !BREAK.test(text.slice(ends[q - 1]!, starts[q]!));
-    };
-    for (let p = 0; p < atoms.length; p++) {
-      const here = atoms[p]!;
-      for (let x = 0; x < here.length; x++) {
-        const starting = m.termsByFirstAtom[here[x]!]!;
-        for (let y = 0; y < starting.length; y++) {
-          const t = starting[y]!;
-          const seq = m.terms[t]!;
-          let ok = p + seq.length <= atoms.length;
-          for (let k = 1; ok && k < seq.length; k++) ok = atoms[p + k]!.includes(seq[k]!) && joined(p + k);
-          if (!ok) continue;
-          let list: number[];
-          if (termStamp[t] !== gen) {
-            termStamp[t] = gen;
-            termBits[t] = 0;
-            termSlot[t] = lists.length;
-            list = [];
-            lists.push(list);
-            hitTerms.push(t);
-            const rules = m.rulesByTrigger[t]!;
-            for (let r = 0; r < rules.length; r++) {
-              const rule = rules[r]!;
-              if (ruleStamp[rule] === gen) continue;
-              ruleStamp[rule] = gen;
-              candidates.push(rule);
-            }
-          } else list = lists[termSlot[t]!]!;
-          termBits[t]! |= bit;
-          list.push(fi, p, p + seq.length - 1);
-        }
+    if (count === 0) continue;
+    const ft: FieldTokens = { field, bit: FIELD_BIT[field], text, hits };
+    ctx.fields.push(ft);
+    findTerms(m, ctx, ft, count, candidates);
+  }
+  const fired: number[] = [];
+  for (let i = 0; i < candidates.length; i++) if (holds(m.rules[candidates[i]!]!.tree, ctx)) fired.push(candidates[i]!);
+  if (fired.length > 1) fired.sort((a, b) => a - b);
+  return new Result(fired, m, ctx);
+}
+
+// Tokenises a field (the tokeniser of text.ts inlined: this loop runs for every character of every item) and
+// keeps the tokens that hit an atom: their atoms in m.scratch.atoms, their positions and offsets in `hits`.
+// A token walks the sieve while it is on it; only one whose state does not settle its atoms is looked up.
+function scan(m: Matcher, text: string, hits: number[]): number {
+  const sieve = m.sieve;
+  const next = sieve.next;
+  const atoms = m.scratch.atoms;
+  const n = text.length;
+  let count = 0;
+  let pos = 0;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c < 128 ? ASCII_CLASS[c] === 0 : !isWordChar(text, i)) {
+      i++;
+      continue;
+    }
+    const st = i;
+    let state = ROOT;
+    while (state !== 0 && c < 128 && ASCII_CLASS[c] !== 0) {
+      state = next[state * ASCII_CLASSES + ASCII_CLASS[c]!]!;
+      c = ++i < n ? text.charCodeAt(i) : 0;
+    }
+    // The rest of the token, off the sieve (0 stands for the end of the text: not a word character).
+    let wide = false;
+    for (;;) {
+      if (c >= 128 && isWordChar(text, i)) wide = true;
+      else if (c >= 128 || ASCII_CLASS[c] === 0) break;
+      c = ++i < n ? text.charCodeAt(i) : 0;
+    }
+    const settled = wide ? null : sieve.atoms[state];
+    const found = settled ?? m.atomsAt(text, st, i, hashOf(text, st, i));
+    if (found.length) {
+      atoms[count++] = found;
+      hits.push(pos, st, i);
+    }
+    pos++;
+    // text[i] is not a word character (or i is the end), so the next token starts after it.
+    i++;
+  }
+  return count;
+}
+
+// Where `text` sits in `outer` when the two have the same tokens: outer is text with only non-word characters
+// around it, as the spaces a summary's tags leave. -1 when it is not.
+function shiftIn(outer: string, text: string): number {
+  const extra = outer.length - text.length;
+  for (let lead = 0; lead <= extra; lead++) {
+    if (lead > 0 && isWordChar(outer, lead - 1)) break;
+    if (!outer.startsWith(text, lead)) continue;
+    let j = lead + text.length;
+    while (j < outer.length && !isWordChar(outer, j)) j++;
+    return j === outer.length ? lead : -1;
+  }
+  return -1;
+}
+
+// Hits (position, start, end) moved `shift` characters to the left.
+function shifted(hits: number[], shift: number): number[] {
+  const out = hits.slice();
+  for (let j = 0; j < out.length; j += 3) {
+    out[j + 1]! -= shift;
+    out[j + 2]! -= shift;
+  }
+  return out;
+}
+
+// Records the terms that occur among a field's hit tokens: each term starting with one of a token's atoms, when
+// the rest of its atoms follow on the next tokens without clause punctuation between them.
+function findTerms(m: Matcher, ctx: Ctx, ft: FieldTokens, count: number, candidates: number[]): void {
+  const { s, gen, lists } = ctx;
+  const { termStamp, termBits, termSlot, ruleStamp, atoms } = s;
+  const { hits, bit } = ft;
+  const fi = ctx.fields.length - 1;
+  for (let j = 0; j < count; j++) {
+    const here = atoms[j]!;
+    const p = hits[3 * j]!;
+    for (let x = 0; x < here.length; x++) {
+      const starting = m.termsByFirstAtom[here[x]!]!;
+      for (let y = 0; y < starting.length; y++) {
+        const t = starting[y]!;
+        const seq = m.terms[t]!;
+        const last = j + seq.length - 1;
+        // Positions only grow, so the phrase's last word at position p + length - 1 means all are hit tokens.
+        let ok = last < count && hits[3 * last] === p + seq.length - 1;
+        for (let k = 1; ok && k < seq.length; k++) ok = atoms[j + k]!.includes(seq[k]!) && joined(ft.text, hits[3 * (j + k) - 1]!, hits[3 * (j + k) + 1]!);
+        if (!ok) continue;
+        let list: number[];
+        if (termStamp[t] !== gen) {
+          termStamp[t] = gen;
+          termBits[t] = 0;
+          termSlot[t] = lists.length;
+          list = [];
+          lists.push(list);
+          ctx.terms.push(t);
+          const rules = m.rulesByTrigger[t]!;
+          for (let r = 0; r < rules.length; r++) {
+            const rule = rules[r]!;
+            if (ruleStamp[rule] === gen) continue;
+            ruleStamp[rule] = gen;
+            candidates.push(rule);
+          }
+        } else list = lists[termSlot[t]!]!;
+        termBits[t]! |= bit;
+        list.push(fi, p, p + seq.length - 1);
       }
     }
   }
-  const ctx: Ctx = { s, gen, terms: hitTerms, lists, fields };
-  const fired: number[] = [];
-  for (let i = 0; i < candidates.length; i++) if (holds(m.rules[candidates[i]!]!.tree, ctx)) fired.push(candidates[i]!);
-  fired.sort((a, b) => a - b);
-  return {
-    fired,
-    explain: (r) => {
-      if (s.gen !== ctx.gen) restamp(ctx);
-      return explain(m.rules[r]!.tree, ctx);
-    },
-  };
+}
+
+// A phrase continues from a word ending at `end` to the next, starting at `start`, only when no clause
+// punctuation separates them.
+function joined(text: string, end: number, start: number): boolean {
+  return start - end === 1 ? !ALWAYS.test(text[end]!) : !BREAK.test(text.slice(end, start));
 }
 
 function holds(n: Compiled, ctx: Ctx): boolean {
@@ -199,37 +281,40 @@ function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[] | null):
   return found;
 }
 
+// Adds to `occ` the occurrences that make n hold, and says whether it holds.
+function collect(n: Compiled, ctx: Ctx, occ: number[]): boolean {
+  const mark = occ.length;
+  let ok = false;
+  switch (n.k) {
+    case 'term': {
+      ok = (bitsOf(ctx, n.term) & n.mask) !== 0;
+      if (!ok) break;
+      const h = listOf(ctx, n.term);
+      for (let i = 0; i < h.length; i += 3) if (ctx.fields[h[i]!]!.bit & n.mask) occ.push(occKey(h[i]!, h[i + 1]!, h[i + 2]!));
+      break;
+    }
+    case 'and':
+      ok = true;
+      for (let i = 0; ok && i < n.c.length; i++) ok = collect(n.c[i]!, ctx, occ);
+      break;
+    case 'or':
+      for (let i = 0; i < n.c.length; i++) if (collect(n.c[i]!, ctx, occ)) ok = true;
+      break;
+    case 'not':
+      ok = !holds(n.c, ctx);
+      break;
+    case 'near':
+      ok = nearPairs(n, ctx, occ);
+      break;
+  }
+  if (!ok) occ.length = mark;
+  return ok;
+}
+
 // The occurrences that make a tree hold: every true branch of an OR, both sides of an AND, nothing under NOT.
 function explain(tree: Compiled, ctx: Ctx): TermHit[] {
   const occ: number[] = [];
-  const collect = (n: Compiled): boolean => {
-    const mark = occ.length;
-    let ok: boolean;
-    switch (n.k) {
-      case 'term': {
-        ok = (bitsOf(ctx, n.term) & n.mask) !== 0;
-        if (!ok) break;
-        const h = listOf(ctx, n.term);
-        for (let i = 0; i < h.length; i += 3) if (ctx.fields[h[i]!]!.bit & n.mask) occ.push(occKey(h[i]!, h[i + 1]!, h[i + 2]!));
-        break;
-      }
-      case 'and':
-        ok = n.c.every(collect);
-        break;
-      case 'or':
-        ok = n.c.map(collect).some(Boolean);
-        break;
-      case 'not':
-        ok = !holds(n.c, ctx);
-        break;
-      case 'near':
-        ok = nearPairs(n, ctx, occ);
-        break;
-    }
-    if (!ok) occ.length = mark;
-    return ok;
-  };
-  collect(tree);
+  collect(tree, ctx, occ);
   // Keys sort by field, then first token, then last token; equal neighbours are the same occurrence.
   const keys = Float64Array.from(occ).sort();
   const out: TermHit[] = [];
@@ -237,8 +322,8 @@ function explain(tree: Compiled, ctx: Ctx): TermHit[] {
     const key = keys[i]!;
     if (i > 0 && key === keys[i - 1]) continue;
     const f = ctx.fields[Math.floor(key / OCC_FIELD)]!;
-    const start = f.starts[Math.floor(key / OCC_TOKEN) % OCC_TOKEN]!;
-    const end = f.ends[key % OCC_TOKEN]!;
+    const start = f.hits[offsetAt(f.hits, Math.floor(key / OCC_TOKEN) % OCC_TOKEN)]!;
+    const end = f.hits[offsetAt(f.hits, key % OCC_TOKEN) + 1]!;
     out.push({ field: f.field, start, end, text: f.text.slice(start, end) });
   }
   return out;
@@ -249,3 +334,16 @@ function explain(tree: Compiled, ctx: Ctx): TermHit[] {
 const OCC_TOKEN = 2 ** 24;
 const OCC_FIELD = 2 ** 48;
 const occKey = (fi: number, first: number, last: number) => fi * OCC_FIELD + first * OCC_TOKEN + last;
+
+// Where in a field's hits the start offset of the token at position p is (p is always a hit token's; the
+// positions are in order).
+function offsetAt(hits: number[], p: number): number {
+  let lo = 0;
+  let hi = hits.length / 3 - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[3 * mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return 3 * lo + 1;
+}

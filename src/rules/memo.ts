@@ -1,8 +1,9 @@
-// The matcher's memo of token -> atoms, looked up straight from the item text: the tokeniser hashes each word
-// as it scans it, and a hit compares the stored word against the text in place, so the common case (a word
-// seen before) allocates nothing. Open addressing, linear probing, doubled when half full.
+// The matcher's memo of token -> atoms, looked up straight from the item text: the tokeniser hashes a word the
+// sieve did not settle (see sieve.ts) in place, and a hit compares the stored word against the text in place,
+// so the common case (a word seen before) allocates nothing. Open addressing, linear probing, doubled when half
+// full.
 
-/** FNV-1a over UTF-16 code units; the tokeniser folds the same steps into its scan (see evaluate.ts). */
+/** FNV-1a over UTF-16 code units. */
 export const HASH_SEED = 0x811c9dc5;
 export const hashStep = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193);
 

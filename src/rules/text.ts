@@ -28,6 +28,7 @@ const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 
 const ENTITY = /&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});/g;
 
 function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(ENTITY, (m, e: string) => {
     if (e[0] !== '#') return ENTITIES[e] ?? ENTITIES[e.toLowerCase()] ?? m;
     const n = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
@@ -37,29 +38,30 @@ function decodeEntities(s: string): string {
 
 /** The text of an HTML fragment: tags, comments, script/style contents removed, entities decoded. */
 export function stripHtml(html: string): string {
-  if (!html.includes('<')) return html.includes('&') ? decodeEntities(html) : html;
-  let out = '';
+  if (!html.includes('<')) return decodeEntities(html);
+  // Pieces joined at the end give one flat string, which the tokeniser reads faster than a chain of `+=`.
+  const out: string[] = [];
   let i = 0;
   const n = html.length;
   while (i < n) {
     const lt = html.indexOf('<', i);
     if (lt < 0) {
-      out += decodeEntities(html.slice(i));
+      out.push(decodeEntities(html.slice(i)));
       break;
     }
-    out += decodeEntities(html.slice(i, lt));
+    out.push(decodeEntities(html.slice(i, lt)));
     const next = html.charCodeAt(lt + 1);
     // "a < b" is text, not a tag: a tag starts with a letter, "/", "!" or "?".
     const isTag = (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 47 || next === 33 || next === 63;
     if (!isTag) {
-      out += '<';
+      out.push('<');
       i = lt + 1;
       continue;
     }
     if (html.startsWith('<!--', lt)) {
       const end = html.indexOf('-->', lt + 4);
       i = end < 0 ? n : end + 3;
-      out += ' ';
+      out.push(' ');
       continue;
     }
     const end = tagEnd(html, lt + 1);
@@ -69,9 +71,9 @@ export function stripHtml(html: string): string {
       const close = html.toLowerCase().indexOf(`</${name}`, i);
       i = close < 0 ? n : tagEnd(html, close + 1) + 1;
     }
-    if (!INLINE.has(name)) out += ' ';
+    if (!INLINE.has(name)) out.push(' ');
   }
-  return out;
+  return out.join('');
 }
 
 // The index of the ">" closing a tag that starts before `from`; quoted attribute values may hold ">".
@@ -94,15 +96,17 @@ export function fieldText(item: ItemText, field: Field): string {
 }
 
 // Word characters: letters, digits and combining marks (so decomposed accents stay inside their word).
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) ASCII_WORD[c] = /[A-Za-z0-9]/.test(String.fromCharCode(c)) ? 1 : 0;
+/** For each ASCII code, 0 if it is not a word character, else its letter or digit numbered 1-36, case folded. */
+export const ASCII_CLASS = new Uint8Array(128);
+export const ASCII_CLASSES = 37;
+for (let c = 0; c < 128; c++) ASCII_CLASS[c] = 1 + '0123456789abcdefghijklmnopqrstuvwxyz'.indexOf(String.fromCharCode(c).toLowerCase());
 const WORD = /[\p{L}\p{N}\p{M}]/u;
-const isWord = (c: number, s: string, i: number) => (c < 128 ? ASCII_WORD[c] === 1 : WORD.test(s[i]!));
+const isWord = (c: number, s: string, i: number) => (c < 128 ? ASCII_CLASS[c] !== 0 : WORD.test(s[i]!));
 
 /** Whether the character at i is part of a word (for tokenisers that inline the loop of eachToken). */
 export function isWordChar(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
-  return c < 128 ? ASCII_WORD[c] === 1 : WORD.test(s[i]!);
+  return c < 128 ? ASCII_CLASS[c] !== 0 : WORD.test(s[i]!);
 }
 
 /** Calls fn(start, end) for each word of the text, in order. Apostrophes and hyphens split words. */
