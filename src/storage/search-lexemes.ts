@@ -62,7 +62,6 @@ for (const ch of '/\\@<>&.:~') CHECK[ch.charCodeAt(0)] = 1;
 const alnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 
 const LETTERS = /^[A-Za-z]+$/;
-const DIGITS = /^[0-9]+$/;
 const ALNUM = /^[A-Za-z0-9]+$/;
 
 const memo = new Map<string, string>();
@@ -176,7 +175,7 @@ function compound(s: string, add: (lexeme: string | undefined) => void): boolean
 // One word: letters are stemmed; digits, or letters and digits mixed, are kept as they are (lower-cased).
 function word(w: string, add: (lexeme: string | undefined) => void): boolean {
   if (LETTERS.test(w)) add(english(w));
-  else if (DIGITS.test(w) || ALNUM.test(w)) add(w.toLowerCase());
+  else if (ALNUM.test(w)) add(w.toLowerCase());
   else return false;
   return true;
 }
