@@ -16,36 +16,42 @@ export interface TagResult {
   excluded: RuleMatch[];
 }
 
+// One pass over the fired rules, no maps or closures per item: compile lays the rules out as the global
+// excludes, then each topic's rules and excludes in rule-set order, and evaluate reports them in that order,
+// so a topic's fired rules are neighbours.
 export function tag(matcher: Matcher, item: ItemText): TagResult {
   const ev = evaluate(matcher, item);
-  const hit = new Map<number, number[]>();
-  const blocked = new Set<number>();
-  let global = false;
-  for (const r of ev.fired) {
-    const rule = matcher.rules[r]!;
-    if (!rule.exclude) {
-      const list = hit.get(rule.topic);
-      if (list) list.push(r);
-      else hit.set(rule.topic, [r]);
-    } else if (rule.topic < 0) global = true;
-    else blocked.add(rule.topic);
-  }
+  const { fired } = ev;
+  const { rules } = matcher;
   const topics: string[] = [];
   const matches: RuleMatch[] = [];
   const excluded: RuleMatch[] = [];
-  const topicId = (i: number) => (i < 0 ? '' : matcher.topics[i]!.id);
-  if (hit.size) {
-    for (const r of ev.fired) {
-      const rule = matcher.rules[r]!;
-      if (rule.exclude && (rule.topic < 0 || hit.has(rule.topic))) excluded.push({ topic: topicId(rule.topic), rule: rule.id, terms: ev.explain(r) });
-    }
+  let anyHit = false;
+  let global = false;
+  for (let i = 0; i < fired.length; i++) {
+    const rule = rules[fired[i]!]!;
+    if (!rule.exclude) anyHit = true;
+    else if (rule.topic < 0) global = true;
   }
-  if (!global) {
-    for (const [t, rs] of [...hit].sort((a, b) => a[0] - b[0])) {
-      if (blocked.has(t)) continue;
-      topics.push(topicId(t));
-      for (const r of rs) matches.push({ topic: topicId(t), rule: matcher.rules[r]!.id, terms: ev.explain(r) });
+  if (!anyHit) return { id: item.id, relevant: false, topics, matches, excluded };
+  for (let i = 0; i < fired.length; ) {
+    const topic = rules[fired[i]!]!.topic;
+    let end = i;
+    let hit = false;
+    let blocked = false;
+    for (; end < fired.length && rules[fired[end]!]!.topic === topic; end++) {
+      if (rules[fired[end]!]!.exclude) blocked = true;
+      else hit = true;
     }
+    const id = topic < 0 ? '' : matcher.topics[topic]!.id;
+    // An exclude is worth reporting when it withheld something: a global one (some topic matched) or its
+    // topic's, when one of the topic's rules matched.
+    if (topic < 0 || hit) for (let j = i; j < end; j++) if (rules[fired[j]!]!.exclude) excluded.push({ topic: id, rule: rules[fired[j]!]!.id, terms: ev.explain(fired[j]!) });
+    if (hit && !blocked && !global) {
+      topics.push(id);
+      for (let j = i; j < end; j++) if (!rules[fired[j]!]!.exclude) matches.push({ topic: id, rule: rules[fired[j]!]!.id, terms: ev.explain(fired[j]!) });
+    }
+    i = end;
   }
   return { id: item.id, relevant: topics.length > 0, topics, matches, excluded };
 }

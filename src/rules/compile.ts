@@ -160,6 +160,7 @@ export function compileRules(ruleSet: RuleSet): Matcher {
     rules.push({ id, topic, exclude, tree: build(ast, DEFAULT_MASK, rules.length) });
   };
 
+  // This order — global excludes, then each topic's rules and excludes — is what tag() reads fired rules in.
   for (const r of ruleSet.exclude) add(r.id, r.query, -1, true);
   ruleSet.topics.forEach((t, i) => {
     for (const r of t.rules) add(r.id, r.query, i, false, t.id);

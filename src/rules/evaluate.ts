@@ -9,7 +9,7 @@ import type { ItemText } from '../domain/types.ts';
 import { type Compiled, FIELD_BIT, type Matcher, type Scratch } from './compile.ts';
 import { hashOf } from './memo.ts';
 import { ROOT } from './sieve.ts';
-import { ASCII_CLASS, ASCII_CLASSES, FIELDS, type Field, fieldText, isWordChar } from './text.ts';
+import { ASCII_CLASS, FIELDS, type Field, fieldText, isWordChar } from './text.ts';
 import type { TermHit } from './types.ts';
 
 interface FieldTokens {
@@ -33,18 +33,21 @@ const ALWAYS = /[()[\]{}|\u2013\u2014\u2026]/;
 const BREAK = /[.,;:!?](?:\s|$)|[()[\]{}|\u2013\u2014\u2026]|\s-\s/;
 
 // What the tree evaluators read: the matcher's scratch arrays stamped with this evaluation's generation, the
-// occurrence list of each term that occurred (field index, first and last token position, in threes) and the
-// fields' tokens.
+// terms that occurred, their occurrences and the fields' tokens. The occurrences of all terms share one flat
+// array, in fours (field index, first and last token position, the term's previous occurrence or -1), each
+// term's newest one in `heads` (by its slot, the index in `terms`): one array per item, not one per term.
 interface Ctx {
   s: Scratch;
   gen: number;
   terms: number[];
-  lists: number[][];
+  heads: number[];
+  occ: number[];
   fields: FieldTokens[];
 }
 
 const bitsOf = (ctx: Ctx, t: number) => (ctx.s.termStamp[t] === ctx.gen ? ctx.s.termBits[t]! : 0);
-const listOf = (ctx: Ctx, t: number) => ctx.lists[ctx.s.termSlot[t]!]!;
+/** The newest occurrence of a term that occurred (older ones follow occ[i + 3]). */
+const headOf = (ctx: Ctx, t: number) => ctx.heads[ctx.s.termSlot[t]!]!;
 
 // Starts a new generation of the scratch arrays: every stamped entry becomes stale at once (on wrap-around,
 // the stamps are cleared for real).
@@ -65,9 +68,8 @@ function restamp(ctx: Ctx): void {
   ctx.gen = nextGen(s);
   for (let i = 0; i < ctx.terms.length; i++) {
     const t = ctx.terms[i]!;
-    const list = ctx.lists[i]!;
     let bits = 0;
-    for (let j = 0; j < list.length; j += 3) bits |= ctx.fields[list[j]!]!.bit;
+    for (let j = ctx.heads[i]!; j >= 0; j = ctx.occ[j + 3]!) bits |= ctx.fields[ctx.occ[j]!]!.bit;
     s.termStamp[t] = ctx.gen;
     s.termBits[t] = bits;
     s.termSlot[t] = i;
@@ -90,7 +92,7 @@ class Result implements Evaluation {
 
 export function evaluate(m: Matcher, item: ItemText): Evaluation {
   const s = m.scratch;
-  const ctx: Ctx = { s, gen: nextGen(s), terms: [], lists: [], fields: [] };
+  const ctx: Ctx = { s, gen: nextGen(s), terms: [], heads: [], occ: [], fields: [] };
   const candidates: number[] = [];
   let summary = '';
   let summaryHits: number[] = [];
@@ -113,7 +115,8 @@ export function evaluate(m: Matcher, item: ItemText): Evaluation {
   }
   const fired: number[] = [];
   for (let i = 0; i < candidates.length; i++) if (holds(m.rules[candidates[i]!]!.tree, ctx)) fired.push(candidates[i]!);
-  if (fired.length > 1) fired.sort((a, b) => a - b);
+  if (fired.length > 32) fired.sort(byNumber);
+  else if (fired.length > 1) insertionSort(fired);
   return new Result(fired, m, ctx);
 }
 
@@ -122,7 +125,7 @@ export function evaluate(m: Matcher, item: ItemText): Evaluation {
 // A token walks the sieve while it is on it; only one whose state does not settle its atoms is looked up.
 function scan(m: Matcher, text: string, hits: number[]): number {
   const sieve = m.sieve;
-  const next = sieve.next;
+  const { code, next } = sieve;
   const atoms = m.scratch.atoms;
   const n = text.length;
   let count = 0;
@@ -136,8 +139,11 @@ function scan(m: Matcher, text: string, hits: number[]): number {
     }
     const st = i;
     let state = ROOT;
+    // sieve.ts's step, inlined.
     while (state !== 0 && c < 128 && ASCII_CLASS[c] !== 0) {
-      state = next[state * ASCII_CLASSES + ASCII_CLASS[c]!]!;
+      const cls = ASCII_CLASS[c]!;
+      const v = code[state]!;
+      state = v >= 0 ? next[v + cls]! : (~v & 0xff) === cls ? ~v >>> 10 : (~v >>> 8) & 3;
       c = ++i < n ? text.charCodeAt(i) : 0;
     }
     // The rest of the token, off the sieve (0 stands for the end of the text: not a word character).
@@ -187,7 +193,7 @@ function shifted(hits: number[], shift: number): number[] {
 // Records the terms that occur among a field's hit tokens: each term starting with one of a token's atoms, when
 // the rest of its atoms follow on the next tokens without clause punctuation between them.
 function findTerms(m: Matcher, ctx: Ctx, ft: FieldTokens, count: number, candidates: number[]): void {
-  const { s, gen, lists } = ctx;
+  const { s, gen, heads, occ } = ctx;
   const { termStamp, termBits, termSlot, ruleStamp, atoms } = s;
   const { hits, bit } = ft;
   const fi = ctx.fields.length - 1;
@@ -204,13 +210,11 @@ function findTerms(m: Matcher, ctx: Ctx, ft: FieldTokens, count: number, candida
         let ok = last < count && hits[3 * last] === p + seq.length - 1;
         for (let k = 1; ok && k < seq.length; k++) ok = atoms[j + k]!.includes(seq[k]!) && joined(ft.text, hits[3 * (j + k) - 1]!, hits[3 * (j + k) + 1]!);
         if (!ok) continue;
-        let list: number[];
         if (termStamp[t] !== gen) {
           termStamp[t] = gen;
           termBits[t] = 0;
-          termSlot[t] = lists.length;
-          list = [];
-          lists.push(list);
+          termSlot[t] = heads.length;
+          heads.push(-1);
           ctx.terms.push(t);
           const rules = m.rulesByTrigger[t]!;
           for (let r = 0; r < rules.length; r++) {
@@ -219,9 +223,12 @@ function findTerms(m: Matcher, ctx: Ctx, ft: FieldTokens, count: number, candida
             ruleStamp[rule] = gen;
             candidates.push(rule);
           }
-        } else list = lists[termSlot[t]!]!;
+        }
         termBits[t]! |= bit;
-        list.push(fi, p, p + seq.length - 1);
+        const slot = termSlot[t]!;
+        const at = occ.length;
+        occ.push(fi, p, p + seq.length - 1, heads[slot]!);
+        heads[slot] = at;
       }
     }
   }
@@ -253,27 +260,25 @@ function holds(n: Compiled, ctx: Ctx): boolean {
 // Finds occurrences of the two sides close enough in one field; with `out`, collects all of them (for
 // explaining), otherwise stops at the first.
 function nearPairs(n: Compiled & { k: 'near' }, ctx: Ctx, out: number[] | null): boolean {
-  const { fields } = ctx;
+  const { fields, occ } = ctx;
   let found = false;
   for (const ta of n.a) {
     if (!(bitsOf(ctx, ta) & n.mask)) continue;
-    const a = listOf(ctx, ta);
     for (const tb of n.b) {
       if (!(bitsOf(ctx, tb) & n.mask)) continue;
-      const b = listOf(ctx, tb);
-      for (let i = 0; i < a.length; i += 3) {
-        if (!(fields[a[i]!]!.bit & n.mask)) continue;
-        const as = a[i + 1]!;
-        const ae = a[i + 2]!;
-        for (let j = 0; j < b.length; j += 3) {
-          if (b[j] !== a[i]) continue;
-          const bs = b[j + 1]!;
-          const be = b[j + 2]!;
+      for (let i = headOf(ctx, ta); i >= 0; i = occ[i + 3]!) {
+        if (!(fields[occ[i]!]!.bit & n.mask)) continue;
+        const as = occ[i + 1]!;
+        const ae = occ[i + 2]!;
+        for (let j = headOf(ctx, tb); j >= 0; j = occ[j + 3]!) {
+          if (occ[j] !== occ[i]) continue;
+          const bs = occ[j + 1]!;
+          const be = occ[j + 2]!;
           const gap = ae < bs ? bs - ae - 1 : !n.ordered && be < as ? as - be - 1 : -1;
           if (gap < 0 || gap > n.dist) continue;
           if (!out) return true;
           found = true;
-          out.push(occKey(a[i]!, as, ae), occKey(b[j]!, bs, be));
+          out.push(occKey(occ[i]!, as, ae), occKey(occ[j]!, bs, be));
         }
       }
     }
@@ -289,8 +294,8 @@ function collect(n: Compiled, ctx: Ctx, occ: number[]): boolean {
     case 'term': {
       ok = (bitsOf(ctx, n.term) & n.mask) !== 0;
       if (!ok) break;
-      const h = listOf(ctx, n.term);
-      for (let i = 0; i < h.length; i += 3) if (ctx.fields[h[i]!]!.bit & n.mask) occ.push(occKey(h[i]!, h[i + 1]!, h[i + 2]!));
+      const o = ctx.occ;
+      for (let i = headOf(ctx, n.term); i >= 0; i = o[i + 3]!) if (ctx.fields[o[i]!]!.bit & n.mask) occ.push(occKey(o[i]!, o[i + 1]!, o[i + 2]!));
       break;
     }
     case 'and':
@@ -315,8 +320,9 @@ function collect(n: Compiled, ctx: Ctx, occ: number[]): boolean {
 function explain(tree: Compiled, ctx: Ctx): TermHit[] {
   const occ: number[] = [];
   collect(tree, ctx, occ);
-  // Keys sort by field, then first token, then last token; equal neighbours are the same occurrence.
-  const keys = Float64Array.from(occ).sort();
+  // Keys sort by field, then first token, then last token; equal neighbours are the same occurrence. A rule's
+  // handful of keys is sorted in place (a typed array for each call cost more than the sort).
+  const keys = occ.length > 16 ? Float64Array.from(occ).sort() : insertionSort(occ);
   const out: TermHit[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
@@ -327,6 +333,19 @@ function explain(tree: Compiled, ctx: Ctx): TermHit[] {
     out.push({ field: f.field, start, end, text: f.text.slice(start, end) });
   }
   return out;
+}
+
+const byNumber = (a: number, b: number) => a - b;
+
+// For the few numbers a rule or an item has: no comparator call, no typed array.
+function insertionSort(xs: number[]): number[] {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    for (; j >= 0 && xs[j]! > x; j--) xs[j + 1] = xs[j]!;
+    xs[j + 1] = x;
+  }
+  return xs;
 }
 
 // An occurrence (field index, first and last token) as one number, exact in a double: five fields (< 2^3) and

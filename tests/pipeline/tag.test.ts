@@ -190,3 +190,58 @@ describe('tag: topics, exclusions and explanations', () => {
     ]);
   });
 });
+
+describe('tag: topics and excludes over many rule sets', () => {
+  // The definition, written plainly: a topic is given when one of its rules fired and none of its excludes nor
+  // a global exclude did; an exclude is reported when it withheld something (global: some topic's rule fired;
+  // a topic's: one of that topic's rules fired). tag() gets there in one pass over the fired rules.
+  function reference(m: ReturnType<typeof compileRules>, item: ItemText) {
+    const ev = evaluate(m, item);
+    const rules = ev.fired.map((r) => ({ r, ...m.rules[r]! }));
+    const topicOf = (t: number) => (t < 0 ? '' : m.topics[t]!.id);
+    const hitTopics = new Set(rules.filter((x) => !x.exclude).map((x) => x.topic));
+    const global = rules.some((x) => x.exclude && x.topic < 0);
+    const blocked = new Set(rules.filter((x) => x.exclude).map((x) => x.topic));
+    const given = [...hitTopics].filter((t) => !global && !blocked.has(t)).sort((a, b) => a - b);
+    return {
+      id: item.id,
+      relevant: given.length > 0,
+      topics: given.map(topicOf),
+      matches: given.flatMap((t) => rules.filter((x) => x.topic === t && !x.exclude).map((x) => ({ topic: topicOf(t), rule: x.id, terms: ev.explain(x.r) }))),
+      excluded: hitTopics.size ? rules.filter((x) => x.exclude && (x.topic < 0 || hitTopics.has(x.topic))).map((x) => ({ topic: topicOf(x.topic), rule: x.id, terms: ev.explain(x.r) })) : [],
+    };
+  }
+
+  it('gives what the definition gives, on random rule sets and items', () => {
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const vocab = ['prison', 'probation', 'court', 'staff', 'pay', 'strike', 'youth', 'family', 'judge', 'sport'];
+    const word = () => vocab[rnd(vocab.length)]!;
+    let compared = 0;
+    let withExcluded = 0;
+    for (let s = 0; s < 40; s++) {
+      const rs: RuleSet = {
+        exclude: Array.from({ length: rnd(2) }, (_, i) => ({ id: `g${i}`, query: `${word()} AND ${word()}` })),
+        topics: Array.from({ length: 2 + rnd(4) }, (_, t) => ({
+          id: `t${t}`,
+          name: `T${t}`,
+          rules: Array.from({ length: 1 + rnd(3) }, (_, r) => ({ id: `r${r}`, query: rnd(2) ? word() : `${word()} OR ${word()}` })),
+          exclude: Array.from({ length: rnd(2) }, (_, e) => ({ id: `x${e}`, query: `${word()} AND ${word()}` })),
+        })),
+      };
+      const m = compileRules(rs);
+      for (let i = 0; i < 25; i++) {
+        const item = { id: `${s}-${i}`, title: Array.from({ length: 2 + rnd(5) }, word).join(' ') };
+        const got = tag(m, item);
+        expect(got, `${JSON.stringify(rs)} / ${item.title}`).toEqual(reference(m, item));
+        compared++;
+        if (got.excluded.length) withExcluded++;
+      }
+    }
+    expect(compared).toBe(1000);
+    expect(withExcluded).toBeGreaterThan(50);
+  });
+});
