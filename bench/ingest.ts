@@ -406,7 +406,7 @@ const newsboat =
 
 // Warm rounds (--warm-rounds N, default 7; at most 10 so none reaches the every-12th unconditional fetch):
 // the median round is reported, and every round listed. The first one or two after the cold round run at about
-// half the later rounds' speed: the bench process's CPU per 304 falls from ~535 to ~270 µs over the first three
+// half the later rounds' speed: the bench process's CPU per 304 falls from 400–1,100 to 170–400 µs over the first three
 // (V8 optimising the 304 path, which the cold round never took). A worker re-polls all day, so the median of 7
 // is the steady state, and the list shows the start.
 const WARM_ROUNDS = Math.min(10, Number(arg('warm-rounds', '7')));
