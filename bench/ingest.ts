@@ -406,9 +406,9 @@ const newsboat =
 
 // Warm rounds (--warm-rounds N, default 7; at most 10 so none reaches the every-12th unconditional fetch):
 // the median round is reported, and every round listed. The first one or two after the cold round run at about
-// half the later rounds' speed: the bench process's CPU per 304 falls from 400–1,100 to 170–400 µs over the first three
-// (V8 optimising the 304 path, which the cold round never took). A worker re-polls all day, so the median of 7
-// is the steady state, and the list shows the start.
+// half the later rounds' speed: the bench process's CPU per 304 falls from 400–1,100 to 170–400 µs over the
+// first three (V8 optimising the 304 path, which the cold round never took). A worker re-polls all day, so the
+// median of 7 is the steady state, and the list shows the start.
 const WARM_ROUNDS = Math.min(10, Number(arg('warm-rounds', '7')));
 const warmRuns: { s: number; cpu: number; pg: number; notModified: number; profile: Record<string, number> }[] = [];
 for (let w = 0; w < WARM_ROUNDS; w++) {
