@@ -50,3 +50,47 @@ describe('evaluate', () => {
     expect(explained({ id: 'e', title: '', body: 'prison x officers' })).toEqual([]);
   });
 });
+
+describe('evaluate with a large rule set (the sieve in its compact form)', () => {
+  let seed = 5;
+  const rnd = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const word = () => Array.from({ length: 3 + rnd(7) }, () => 'abcdefghijklmnopqrstuvwxyz'[rnd(26)]).join('');
+  const words = [...new Set(Array.from({ length: 3000 }, word))];
+  const prefixes = words.slice(0, 300).map((w) => w.slice(0, 3 + rnd(2)));
+  const big = compileRules({
+    exclude: [],
+    topics: [
+      {
+        id: 't',
+        name: 'T',
+        rules: [...words.map((w, i) => ({ id: `w${i}`, query: w })), ...prefixes.map((p, i) => ({ id: `p${i}`, query: `${p}*` }))],
+        exclude: [],
+      },
+    ],
+  });
+
+  it('uses states without a row of their own', () => {
+    expect(big.sieve.code.some((v) => v < 0)).toBe(true);
+  });
+
+  it('fires exactly the rules whose word or prefix the text holds', () => {
+    for (let k = 0; k < 200; k++) {
+      // Rule words, their prefixes and extensions, in mixed case, and other words.
+      const tokens = Array.from({ length: 12 }, () => {
+        const w = words[rnd(words.length)]!;
+        const pick = rnd(4);
+        const t = pick === 0 ? w : pick === 1 ? w.slice(0, -1) : pick === 2 ? `${w}${word()}` : word();
+        return rnd(3) === 0 ? t.toUpperCase() : t;
+      });
+      const lower = tokens.map((t) => t.toLowerCase());
+      const expected = new Set<string>();
+      words.forEach((w, i) => lower.includes(w) && expected.add(`w${i}`));
+      prefixes.forEach((p, i) => lower.some((t) => t.startsWith(p)) && expected.add(`p${i}`));
+      const fired = evaluate(big, { id: String(k), title: tokens.join(' ') }).fired.map((r) => big.rules[r]!.id);
+      expect(new Set(fired), tokens.join(' ')).toEqual(expected);
+    }
+  });
+});
