@@ -87,8 +87,8 @@ describe('evaluate with a large rule set (the sieve in its compact form)', () =>
       });
       const lower = tokens.map((t) => t.toLowerCase());
       const expected = new Set<string>();
-      words.forEach((w, i) => lower.includes(w) && expected.add(`w${i}`));
-      prefixes.forEach((p, i) => lower.some((t) => t.startsWith(p)) && expected.add(`p${i}`));
+      for (const [i, w] of words.entries()) if (lower.includes(w)) expected.add(`w${i}`);
+      for (const [i, p] of prefixes.entries()) if (lower.some((t) => t.startsWith(p))) expected.add(`p${i}`);
       const fired = evaluate(big, { id: String(k), title: tokens.join(' ') }).fired.map((r) => big.rules[r]!.id);
       expect(new Set(fired), tokens.join(' ')).toEqual(expected);
     }
