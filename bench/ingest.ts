@@ -1,9 +1,8 @@
-// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency POLL_CONCURRENCY (48)] [--pg URL] [--stories] [--queues] [--warm-rounds 7] [--mix news|dense] [--processes 1] [--newsboat]`
+// `npm run bench -- ingest [--feeds 1000] [--items 50] [--concurrency POLL_CONCURRENCY (48)] [--pg URL] [--queues] [--warm-rounds 7] [--mix news|dense] [--processes 1] [--newsboat]`
 // A loopback server (a child process, so it never waits on the bench's own event loop) serves FEEDS
 // synthesised RSS feeds of ITEMS full-text items each (ETag on every feed).
 //   cold: every source polled once through pollSource — the poll-source worker's code: fetch, decode, parse,
-//         normalize, one-statement insert, inline tagging — items/s; with --stories also the after-tagged
-//         hook (clustering into stories, the next stage), which is left out by default;
+//         normalize, one-statement insert, inline tagging, and clustering into stories — items/s;
 //   warm: every source polled again (--warm-rounds times, median reported): all 304s — feeds/s;
 //   changed: every feed then gains one entry (and drops its oldest): one round — feeds/s.
 // Also the bench process's CPU per item and per feed: steadier than wall time on a shared, loaded machine.
@@ -31,8 +30,8 @@ import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { addSource } from '../src/storage/sources.ts';
 import { type RouteSpec, startLoopbackServer } from '../tests/helpers/loopback-server.ts';
-import { type PollSummary, pollSource } from '../workers/poll-source.ts';
-import type { IngestRuntime } from '../workers/process-item.ts';
+import type { IngestDeps } from '../src/services/deps.ts';
+import { type PollSummary, pollSource } from '../src/services/poll-source.ts';
 import { VOCAB } from './_vocab.ts';
 
 const arg = (name: string, dflt: string) => {
@@ -178,15 +177,13 @@ async function serveElsewhere() {
   return { url: (p: string) => origin + p, close, pid: child.pid };
 }
 
-function runtime(db: Db, redis: Redis, profile: Record<string, number>): IngestRuntime {
+function runtime(db: Db, redis: Redis): IngestDeps {
   return {
     db,
     queues: createQueues(redis, `bench-${randomBytes(3).toString('hex')}`),
     config,
     now: () => new Date(),
     mailer: createMailer({ from: 'bench@localhost', outboxDir: '/tmp/pressdesk-bench-outbox' }),
-    profile,
-    skipAfterTagged: !process.argv.includes('--stories'),
   };
 }
 
@@ -200,20 +197,19 @@ interface Round {
   notModified: number;
   errors: string[];
   cpu: number;
-  profile: Record<string, number>;
 }
 
-/** One round over some sources, whichever way they are polled: counts, this process's CPU, the stage profile. */
-async function measureRound(profile: Record<string, number>, run: (each: (s: PollSummary) => void) => Promise<unknown>): Promise<Round> {
-  for (const k of Object.keys(profile)) delete profile[k];
-  const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0, profile };
+/** One round over some sources, whichever way they are polled: counts and this process's CPU. Where the time
+ *  goes inside a round: run the bench under `node --cpu-prof`. */
+async function measureRound(run: (each: (s: PollSummary) => void) => Promise<unknown>): Promise<Round> {
+  const r: Round = { stored: 0, notModified: 0, errors: [], cpu: 0 };
   const c0 = cpu();
   await run((s) => {
     r.stored += s.newItems;
     if (s.result === 'not_modified') r.notModified++;
     if (s.error) r.errors.push(s.error);
   });
-  return { ...r, cpu: cpu() - c0, profile: { ...profile } };
+  return { ...r, cpu: cpu() - c0 };
 }
 
 /** One of --processes N worker processes: polls its share of the sources for each line the bench writes on
@@ -222,13 +218,12 @@ async function part() {
   const [i, n] = arg('part', '0/1').split('/').map(Number) as [number, number];
   const db = openPostgres(PG, { schema: arg('schema', '') });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
-  const profile: Record<string, number> = {};
-  const rt = runtime(db, redis, profile);
+  const rt = runtime(db, redis);
   const all = await db.query<{ id: number }>('SELECT id FROM sources ORDER BY id');
   const ids = all.map((r) => Number(r.id)).filter((_, k) => k % n === i);
   process.stdout.write('{"ready":true}\n');
   for await (const _ of createInterface({ input: process.stdin })) {
-    const r = await measureRound(profile, (each) => pool(ids, CONCURRENCY, async (id) => each(await pollSource(rt, id))));
+    const r = await measureRound((each) => pool(ids, CONCURRENCY, async (id) => each(await pollSource(rt, id))));
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
   await rt.queues.close();
@@ -242,7 +237,6 @@ function startParts(n: number, schema: string) {
   const children = Array.from({ length: n }, (_, i) => {
     // The bench's own Node flags (npm run bench passes the young-generation size `npm start` runs with).
     const args = [...process.execArgv, new URL(import.meta.url).pathname, '--part', `${i}/${n}`, '--schema', schema, '--pg', PG, '--concurrency', per];
-    if (process.argv.includes('--stories')) args.push('--stories');
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const waiting: { resolve: (r: Round) => void; reject: (e: Error) => void }[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as Round));
@@ -258,14 +252,11 @@ function startParts(n: number, schema: string) {
       const answers = children.map((c) => c.next());
       for (const c of children) c.child.stdin.write('round\n');
       const rs = await Promise.all(answers);
-      const profile: Record<string, number> = {};
-      for (const r of rs) for (const [k, v] of Object.entries(r.profile)) profile[k] = (profile[k] ?? 0) + v;
       return {
         stored: rs.reduce((a, r) => a + r.stored, 0),
         notModified: rs.reduce((a, r) => a + r.notModified, 0),
         errors: rs.flatMap((r) => r.errors),
         cpu: rs.reduce((a, r) => a + r.cpu, 0),
-        profile,
       };
     },
     close: () =>
@@ -308,8 +299,7 @@ if (PROCESSES > 1 && !PG) throw new Error('bench: --processes needs PostgreSQL (
 const srv = await serveElsewhere();
 const store = await openDb();
 const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
-const profile: Record<string, number> = {};
-const rt = runtime(store.db, redis, profile);
+const rt = runtime(store.db, redis);
 
 const ids: number[] = [];
 for (let f = 0; f < FEEDS; f++) ids.push((await addSource(store.db, { url: srv.url(`/feed/${f}.xml`), name: `feed ${f}` })).source.id);
@@ -358,7 +348,7 @@ async function pollAll(each: (r: PollSummary) => void) {
 const parts = PROCESSES > 1 ? startParts(PROCESSES, store.schema!) : undefined;
 await parts?.ready;
 /** One round over every source, here or in the worker processes. */
-const pollRound = (): Promise<Round> => (parts ? parts.round() : measureRound(profile, pollAll));
+const pollRound = (): Promise<Round> => (parts ? parts.round() : measureRound(pollAll));
 
 // The whole machine's busy and idle CPU seconds (Linux /proc/stat; null elsewhere): the bench process is only
 // one of three busy parties (PostgreSQL, the feed server), and idle time says the run was not CPU-bound.
@@ -397,7 +387,7 @@ const coldS = (performance.now() - t) / 1000;
 const m1 = machine();
 const p1 = partyCpu();
 const coldMachine = m0 && m1 ? { busy: m1.busy - m0.busy, idle: m1.idle - m0.idle } : null;
-const { stored, errors, cpu: coldCpu, profile: coldProfile } = coldRound;
+const { stored, errors, cpu: coldCpu } = coldRound;
 const newsboatAfter = newsboatBefore && !('error' in newsboatBefore) ? await newsboatCold(feedUrls) : newsboatBefore;
 const newsboat =
   newsboatBefore && newsboatAfter && !('error' in newsboatBefore) && !('error' in newsboatAfter)
@@ -410,12 +400,12 @@ const newsboat =
 // first three (V8 optimising the 304 path, which the cold round never took). A worker re-polls all day, so the
 // median of 7 is the steady state, and the list shows the start.
 const WARM_ROUNDS = Math.min(10, Number(arg('warm-rounds', '7')));
-const warmRuns: { s: number; cpu: number; pg: number; notModified: number; profile: Record<string, number> }[] = [];
+const warmRuns: { s: number; cpu: number; pg: number; notModified: number }[] = [];
 for (let w = 0; w < WARM_ROUNDS; w++) {
   const pg0 = partyCpu().pg;
   t = performance.now();
   const r = await pollRound();
-  warmRuns.push({ s: (performance.now() - t) / 1000, cpu: r.cpu, pg: partyCpu().pg - pg0, notModified: r.notModified, profile: r.profile });
+  warmRuns.push({ s: (performance.now() - t) / 1000, cpu: r.cpu, pg: partyCpu().pg - pg0, notModified: r.notModified });
 }
 const { s: warmS, cpu: warmCpu, notModified } = [...warmRuns].sort((a, b) => a.s - b.s)[warmRuns.length >> 1]!;
 
@@ -433,7 +423,7 @@ if (worker) {
 const [{ n: topics }] = (await store.db.query<{ n: number }>('SELECT count(DISTINCT item_id)::int AS n FROM item_topics')) as [{ n: number }];
 const cold = stored / coldS;
 if (errors.length) console.log(`${errors.length} polls failed, e.g. ${errors[0]}`);
-console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over loopback, ${store.label}, ${CONCURRENCY} polls at a time${PROCESSES > 1 ? ` in ${PROCESSES} worker processes` : ''}${QUEUES ? ' as BullMQ jobs' : ''}, stories hook ${rt.skipAfterTagged ? 'off (--stories to include it)' : 'on'}`);
+console.log(`ingest bench: ${FEEDS} feeds x ${ITEMS} items (--mix ${MIX}) over loopback, ${store.label}, ${CONCURRENCY} polls at a time${PROCESSES > 1 ? ` in ${PROCESSES} worker processes` : ''}${QUEUES ? ' as BullMQ jobs' : ''}, clustering into stories included`);
 console.log(`baseline  rss-parser raw parse          ${baseline.toFixed(0).padStart(8)} items/s (no fetch, no storage)`);
 console.log(`cold      fetch+parse+store+tag         ${cold.toFixed(0).padStart(8)} items/s  = ${(cold / baseline).toFixed(2)}x baseline  (${stored} items stored, ${topics} tagged, ${coldS.toFixed(1)} s)`);
 if (newsboat && 'error' in newsboat) console.log(`newsboat  not measured: ${newsboat.error}`);
@@ -458,14 +448,6 @@ if (coldMachine) {
   console.log(`cpu       machine, cold                 ${coldMachine.busy.toFixed(1)} s busy = ${((coldMachine.busy * 1e6) / Math.max(1, stored)).toFixed(0)} us/item (pressdesk, PostgreSQL, the feed server, anything else running); ${coldMachine.idle.toFixed(1)} s idle`);
   console.log(`cpu       others, cold                  postgres processes ${(p1.pg - p0.pg).toFixed(1)} s = ${(((p1.pg - p0.pg) * 1e6) / Math.max(1, stored)).toFixed(0)} us/item (0 when the server is elsewhere); feed server ${(p1.server - p0.server).toFixed(1)} s`);
 }
-const show = (label: string, p: Record<string, number>, wall: number) => {
-  const total = Object.values(p).reduce((a, b) => a + b, 0);
-  console.log(`profile (${label}): per-stage ms summed over concurrent polls (sum ${total.toFixed(0)} ms; wall ${(wall * 1000).toFixed(0)} ms)`);
-  for (const [k, v] of Object.entries(p).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(30)} ${v.toFixed(0).padStart(8)} ms  ${((100 * v) / total).toFixed(1).padStart(5)} %`);
-};
-show('cold', coldProfile, coldS);
-show('warm, last round', warmRuns[warmRuns.length - 1]!.profile, warmRuns[warmRuns.length - 1]!.s);
-show('changed', changed.profile, changedS);
 
 await srv.close();
 await rt.queues.close();

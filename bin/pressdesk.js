@@ -4,4 +4,5 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli.ts');
-await main(process.argv);
+// The worker table lives outside src/ (one file per queue); the commands that run workers get it from here.
+await main(process.argv, { workers: () => import('../workers/index.ts') });

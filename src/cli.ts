@@ -1,7 +1,7 @@
 // The `pressdesk` command. Each command group lives in src/cli/<group>.ts and exports register(program).
 import { Command } from 'commander';
 import { ConfigError } from './config.ts';
-import { CliError } from './cli/context.ts';
+import { CliError, type WorkerTable, setWorkers } from './cli/context.ts';
 
 type Register = (program: Command) => void;
 const load = (m: Promise<{ register: Register }>) => m.then((x) => x.register);
@@ -43,7 +43,8 @@ async function isKnown(e: unknown): Promise<boolean> {
   return e instanceof StorageError || e instanceof RedisUnavailable;
 }
 
-export async function main(argv: string[]) {
+export async function main(argv: string[], opts: { workers?: WorkerTable } = {}) {
+  if (opts.workers) setWorkers(opts.workers);
   try {
     await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (err) {

@@ -1,20 +1,17 @@
-// One thin processor per queue: load -> pure stages -> persist -> enqueue the next hop.
-// Each queue's processor lives in its own file; this table is the whole worker surface.
-import type { Processor, QueueName } from '../src/adapters/queues.ts';
+// The worker table: one file per queue, each turning job data into one service call. The `pressdesk` entry
+// point (bin/pressdesk.js) hands this table to the commands that run workers; nothing in src/ imports it.
+import type { Processors } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { maintenance } from './maintenance.ts';
-import { pollSourceJob } from './poll-source.ts';
+import { pollSource } from './poll-source.ts';
 import { processItem } from './process-item.ts';
-import { retagJob } from './retag.ts';
-import './schedule-polls.ts'; // registers the schedule-polls and websub-renew maintenance tasks
-
-export type Processors = { [Q in QueueName]?: Processor<Q> };
+import { retag } from './retag.ts';
 
 export function processorsFor(rt: Runtime): Processors {
   return {
     maintenance: maintenance(rt),
-    'poll-source': pollSourceJob(rt),
+    'poll-source': pollSource(rt),
     'process-item': processItem(rt),
-    retag: retagJob(rt),
+    retag: retag(rt),
   };
 }

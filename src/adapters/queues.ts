@@ -3,15 +3,12 @@
 import { type Job, type JobsOptions, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
+// A queue is named here only once a worker in workers/ consumes it (one file per queue).
 export const QUEUE_NAMES = [
-  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases, digests
+  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases
   'poll-source',
   'process-item',
   'retag',
-  'draft-release',
-  'request-approval',
-  'distribute',
-  'send-email',
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -20,10 +17,17 @@ export interface JobData {
   'poll-source': { sourceId: number; force?: boolean };
   'process-item': { itemId: number };
   retag: { runId: number };
-  'draft-release': { storyId: number };
-  'request-approval': { draftId: number };
-  distribute: { releaseId: number };
-  'send-email': { deliveryId: number };
+}
+
+/** Repeatable maintenance tasks and how often they run (ms); workers/maintenance.ts maps each to a service. */
+export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000 } as const;
+
+/** Installs the maintenance schedules under stable ids (upsertJobScheduler), so every deploy and every process
+ *  can install them again without making duplicates. */
+export async function installSchedules(queues: Queues): Promise<void> {
+  for (const [name, every] of Object.entries(MAINTENANCE_TASKS)) {
+    await queues.get('maintenance').upsertJobScheduler(name, { every }, { name, data: { task: name }, opts: { attempts: 1 } });
+  }
 }
 
 // Bounded history so Redis does not grow forever; retries with backoff for transient failures.
@@ -70,6 +74,9 @@ export function createQueues(connection: Redis, prefix: string): Queues {
 }
 
 export type Processor<Q extends QueueName> = (job: Job<JobData[Q]>, signal: AbortSignal) => Promise<unknown>;
+
+/** The worker table (workers/index.ts): a processor per queue. */
+export type Processors = { [Q in QueueName]?: Processor<Q> };
 
 export interface WorkerHandle {
   name: QueueName;

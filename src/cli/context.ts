@@ -1,5 +1,7 @@
 // Shared bits for command modules: config once per process, one-line errors, storage for short commands.
 import { type Config, loadConfig } from '../config.ts';
+import type { Processors } from '../adapters/queues.ts';
+import type { Runtime } from '../runtime.ts';
 import type { Storage } from '../storage/open.ts';
 
 /** An error the user can act on: printed as one line, exit code 1. */
@@ -15,6 +17,19 @@ export const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export function fail(message: string): never {
   throw new CliError(message);
+}
+
+/** Loads the worker table (workers/index.ts), handed in by the entry point so src/ never imports workers/. */
+export type WorkerTable = () => Promise<{ processorsFor: (rt: Runtime) => Processors }>;
+let workerTable: WorkerTable | undefined;
+export const setWorkers = (t: WorkerTable) => {
+  workerTable = t;
+};
+
+/** The processors this process can run: for start, worker and poll --once. */
+export async function processorsFor(rt: Runtime): Promise<Processors> {
+  if (!workerTable) fail('pressdesk: this command runs queue workers; start it through the `pressdesk` command (bin/pressdesk.js)');
+  return (await workerTable()).processorsFor(rt);
 }
 
 /** For short commands: works beside a running `pressdesk start` (through its admin socket) or alone. */

@@ -7,10 +7,9 @@ import { concurrencyFor, type QueueName, startWorker, type WorkerHandle } from '
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { claimedCount, dueSourceIds, makeDue, recentFetches } from '../storage/polls.ts';
 import { getSource } from '../storage/sources.ts';
-import { processorsFor } from '../../workers/index.ts';
-import type { PollSummary } from '../../workers/poll-source.ts';
-import { schedulePolls } from '../../workers/schedule-polls.ts';
-import { config, fail, say } from './context.ts';
+import type { PollSummary } from '../services/poll-source.ts';
+import { schedulePolls } from '../services/schedule-polls.ts';
+import { config, fail, processorsFor, say } from './context.ts';
 
 const TICK_MS = 100;
 const GIVE_UP_MS = 15 * 60_000;
@@ -18,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs in-process workers for the ingest queues nobody else is serving. */
 async function ensureWorkers(rt: Runtime): Promise<WorkerHandle[]> {
-  const processors = processorsFor(rt);
+  const processors = await processorsFor(rt);
   const handles: WorkerHandle[] = [];
   for (const q of ['poll-source', 'process-item'] as QueueName[]) {
     if ((await rt.queues.get(q).getWorkersCount()) > 0) continue;

@@ -1,11 +1,9 @@
 // The storage-backed `rules` subcommands: import, export, versions, rollback, test, retag, status. They join
 // the group `rules check` made (src/cli/rules.ts). Versions saved here have no author (the command line).
 import { readFileSync } from 'node:fs';
-import type { Job } from 'bullmq';
 import type { Command } from 'commander';
-import type { JobData } from '../adapters/queues.ts';
 import { runBacktest } from '../pipeline/backtest.ts';
-import { activeRules } from '../rules/active.ts';
+import { activeRules } from '../services/active-rules.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
 import { parseQuery, RuleSyntaxError } from '../rules/query.ts';
 import { formatProblem, loadRuleSet } from '../rules/ruleset.ts';
@@ -13,7 +11,8 @@ import { openRuntime } from '../runtime.ts';
 import { audit } from '../storage/audit.ts';
 import type { Db } from '../storage/db.ts';
 import { backtestStore, createRetagRun, getRuleVersion, latestRetagRun, listRuleVersions, type RetagRun, saveRuleVersion } from '../storage/rules.ts';
-import { requestRetag, retagJob } from '../../workers/retag.ts';
+import { requestRetag } from '../services/request-retag.ts';
+import { retag } from '../services/retag.ts';
 import { config, fail, say, withStorage } from './context.ts';
 import { rulesCommand } from './rules.ts';
 
@@ -154,8 +153,7 @@ export function register(program: Command): void {
         // Nobody serves the queue: do the run here, printing progress.
         const { version } = await activeRules(rt.db);
         const run = await createRetagRun(rt.db, { version: version || null, since, requestedBy: null, now: rt.now() });
-        const job = { data: { runId: run.id }, updateProgress: async (p: number) => say(`rules: retag run ${run.id}: ${p}%`) } as unknown as Job<JobData['retag']>;
-        const r = await retagJob(rt)(job, new AbortController().signal);
+        const r = await retag(rt, run.id, { signal: new AbortController().signal, onProgress: (p) => void say(`rules: retag run ${run.id}: ${p}%`) });
         say(`rules: retag run ${run.id} done: ${r.progress ?? 0} items, ${r.changed ?? 0} changed`);
       } finally {
         await rt.close();

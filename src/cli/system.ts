@@ -1,13 +1,11 @@
 // start, web, worker, migrate: the long-running processes and the schema.
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, startWorker } from '../adapters/queues.ts';
+import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, installSchedules, startWorker } from '../adapters/queues.ts';
 import { migrate } from '../storage/migrate.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
 import { buildServer } from '../web/server.ts';
-import { processorsFor } from '../../workers/index.ts';
-import { installSchedules } from '../../workers/maintenance.ts';
-import { config, fail, say } from './context.ts';
+import { config, fail, processorsFor, say } from './context.ts';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -19,7 +17,7 @@ interface Parts {
 
 export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promise<void>; web?: FastifyInstance; workers: QueueName[] }> {
   const handles: WorkerHandle[] = [];
-  const processors = processorsFor(rt);
+  const processors = await processorsFor(rt);
   for (const q of parts.queues) {
     const p = processors[q];
     if (p) handles.push(startWorker(q, p as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: concurrencyFor(q, rt.config) }));

@@ -43,3 +43,10 @@ export interface ItemText {
 export type SourceKind = 'feed' | 'html';
 export type DedupPolicy = 'guid' | 'link' | 'title_link';
 export type Role = 'admin' | 'editor' | 'press_officer';
+
+/** A topic an item has, credited to the rule that gave it, with the terms to highlight. */
+export interface TopicMatch {
+  topic: string;
+  rule?: string | null;
+  matches?: unknown;
+}

@@ -11,6 +11,7 @@
 // (both sides, or one copy when only global excludes changed) and each side's global excludes as topics of
 // their own. Exact because the parser refuses queries that hold without any word.
 import type { ItemText } from '../domain/types.ts';
+import type { BacktestScreen, BacktestStore } from '../domain/rules.ts';
 import { compileRules } from '../rules/compile.ts';
 import { parseQuery } from '../rules/query.ts';
 import { FIELDS, type Field, fieldText, fold } from '../rules/text.ts';
@@ -58,25 +59,12 @@ export interface BacktestResult {
 /** What a store must read: nothing at all, every item (`words` null), or the items whose lower-case ASCII
  *  words satisfy `words`, a tsquery ('w' a word, 'w':* a prefix, &, |, brackets), plus every item whose
  *  words the store cannot list exactly (letters outside ASCII, entities, tags inside words). */
-export interface BacktestScreen {
-  nothing: boolean;
-  words: string | null;
-}
-
 export interface Backtest {
   screen: BacktestScreen;
   add(items: Iterable<ItemText>): void;
   /** Counts items the store screened out without reading them. */
   skip(n: number): void;
   result(): BacktestResult;
-}
-
-/** The stored items a backtest reads, owned here and implemented by storage (backtestStore). */
-export interface BacktestStore {
-  /** Items in the window. */
-  count(): Promise<number>;
-  /** Batches of the items the screen lets through (every item when `words` is null). */
-  read(screen: BacktestScreen): AsyncIterable<ItemText[]>;
 }
 
 /** A backtest over a store: reads only what the screen lets through, counts the rest. */

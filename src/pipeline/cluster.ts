@@ -3,12 +3,13 @@
 // indexed candidate lookup) and a few representative signatures; this module decides join / new / merge.
 // Thresholds and why MinHash: docs/stories.md.
 import { minhashKeys, minhash, shingles } from './cluster/minhash.ts';
-import { type Signature, type Similarity, similarity } from './cluster/similarity.ts';
+import type { Signature, StoryCandidate } from '../domain/stories.ts';
+import { type Similarity, similarity } from './cluster/similarity.ts';
 import { COMMON, names, stripHtml, terms } from './cluster/text.ts';
 import type { ItemText } from '../domain/types.ts';
 
 export type { Signature, Similarity };
-export { type BatchItem, type BatchOptions, type BatchPlan, type StoredStory, clusterBatch, placeBatch } from './cluster/batch.ts';
+export { type BatchItem, type BatchOptions, type BatchPlan, clusterBatch, placeBatch } from './cluster/batch.ts';
 
 /** Terms of a body past this point add cost, not evidence: copies agree in their first paragraphs. */
 const MAX_TEXT_TERMS = 400;
@@ -46,14 +47,6 @@ export const CANDIDATE_LIMIT = 24;
 /** Stories looked at per key, newest first: a key filed by hundreds of stories in the window (a frequent title
  *  word) says little, and without a cap one such key makes every lookup scan them all. */
 export const KEY_SCAN_LIMIT = 50;
-
-export interface StoryCandidate {
-  id: string;
-  /** ISO-8601: the published time of the story's latest item. */
-  lastSeen: string;
-  /** Representative signatures: the first item, the headline item, the latest few. */
-  sigs: Signature[];
-}
 
 export interface ClusterOptions {
   /** A story takes new items for this long after its latest one. Default 72. */

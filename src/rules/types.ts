@@ -3,6 +3,7 @@
 import type { Field } from './text.ts';
 
 export type { Field };
+export type { Rule, RuleSet, Topic } from '../domain/rules.ts';
 
 interface At {
   /** Where the node starts in the query text, in characters, and how long it is there. */
@@ -47,27 +48,6 @@ export interface FieldNode extends At {
   child: QueryNode;
 }
 export type QueryNode = TermNode | AndNode | OrNode | NotNode | NearNode | FieldNode;
-
-/** A rule: an id unique within its topic (or within the global excludes) and its query text. */
-export interface Rule {
-  id: string;
-  query: string;
-}
-
-export interface Topic {
-  id: string;
-  name: string;
-  description?: string;
-  rules: Rule[];
-  /** An item matching any of these does not get this topic. */
-  exclude: Rule[];
-}
-
-export interface RuleSet {
-  topics: Topic[];
-  /** An item matching any of these gets no topic at all. */
-  exclude: Rule[];
-}
 
 /** A problem found while loading a rules file; the rest of the file still loads. Lines and columns from 1. */
 export interface RuleProblem {

@@ -1,12 +1,13 @@
 // The rules that tag items now: the database's active version (the highest number), or the shipped pack when
-// no version was ever saved. Compiled once per version per process: each call costs one indexed
+// no version was ever saved. THE one place that decides which rules tag items (poll, process-item, retag
+// requests, the rules page). Compiled once per version per process: each call costs one indexed
 // `max(number)` read, so a save in the web editor (another process) is picked up by the next item tagged.
+import { type Matcher, compileRules } from '../rules/compile.ts';
+import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
+import { loadRuleSet } from '../rules/ruleset.ts';
+import type { RuleSet } from '../rules/types.ts';
 import type { Db } from '../storage/db.ts';
 import { activeRuleVersion, activeVersionNumber } from '../storage/rules.ts';
-import { type Matcher, compileRules } from './compile.ts';
-import { SHIPPED_PACK_FILE, shippedRulePack } from './pack.ts';
-import { loadRuleSet } from './ruleset.ts';
-import type { RuleSet } from './types.ts';
 
 export interface ActiveRules {
   /** 0 = the shipped pack (nothing saved yet). */
@@ -17,6 +18,9 @@ export interface ActiveRules {
 }
 
 const cache = new WeakMap<Db, ActiveRules>();
+// Concurrent polls share one in-flight version check instead of one query each (a check already in flight
+// when a save commits may answer the old version; the next check, one statement later, sees the new one).
+const inFlight = new WeakMap<Db, Promise<ActiveRules>>();
 let shipped: ActiveRules | undefined;
 
 function shippedRules(): ActiveRules {
@@ -29,8 +33,7 @@ function shippedRules(): ActiveRules {
   return shipped;
 }
 
-/** The active rules with their compiled matcher, recompiled only when the active version number moved. */
-export async function activeRules(db: Db): Promise<ActiveRules> {
+async function load(db: Db): Promise<ActiveRules> {
   const n = await activeVersionNumber(db);
   const hit = cache.get(db);
   if (hit && hit.version === n) return hit;
@@ -38,14 +41,19 @@ export async function activeRules(db: Db): Promise<ActiveRules> {
   if (n === 0) next = shippedRules();
   else {
     const v = await activeRuleVersion(db);
-    if (!v) return activeRules(db); // saved and gone between the two reads: cannot happen, versions are never deleted
+    if (!v) return load(db); // saved and gone between the two reads: cannot happen, versions are never deleted
     next = { version: v.number, yaml: v.yaml, ruleSet: v.ruleSet, matcher: compileRules(v.ruleSet) };
   }
   cache.set(db, next);
   return next;
 }
 
-/** THE matcher the pipeline tags with (process-item, poll-source, retag). */
-export async function activeMatcher(rt: { db: Db }): Promise<Matcher> {
-  return (await activeRules(rt.db)).matcher;
+/** The active rules with their compiled matcher, recompiled only when the active version number moved. */
+export function activeRules(db: Db): Promise<ActiveRules> {
+  let p = inFlight.get(db);
+  if (!p) {
+    p = load(db).finally(() => inFlight.delete(db));
+    inFlight.set(db, p);
+  }
+  return p;
 }

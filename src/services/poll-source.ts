@@ -7,24 +7,25 @@
 // and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import type { Job } from 'bullmq';
-import { FetchError, type FetchResult, fetchUrl, parseCacheHeaders, parseRetryAfter } from '../src/adapters/fetch.ts';
-import type { JobData } from '../src/adapters/queues.ts';
-import type { FeedEntry, ParsedFeed } from '../src/domain/types.ts';
-import { decode } from '../src/pipeline/decode.ts';
-import { identity, normalize } from '../src/pipeline/normalize.ts';
-import { ParseError, parse } from '../src/pipeline/parse.ts';
-import { htmlToText } from '../src/pipeline/sanitize.ts';
-import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
-import { linksFromHeader } from '../src/pipeline/websub.ts';
-import type { NewItem, TopicMatch } from '../src/storage/items.ts';
-import { pollBatch } from '../src/storage/poll-batch.ts';
-import type { PollRecord } from '../src/storage/polls.ts';
-import { setWebsub } from '../src/storage/websub.ts';
-import type { Source } from '../src/storage/sources.ts';
-import { type IngestRuntime, lap, runAfterTagged, SHORT_TEXT_CHARS, tagTexts, userAgent } from './process-item.ts';
-
-export type { IngestRuntime };
+import { FetchError, type FetchResult, fetchUrl, parseCacheHeaders, parseRetryAfter } from '../adapters/fetch.ts';
+import type { FeedEntry, ParsedFeed } from '../domain/types.ts';
+import { decode } from '../pipeline/decode.ts';
+import { identity, normalize } from '../pipeline/normalize.ts';
+import { ParseError, parse } from '../pipeline/parse.ts';
+import { htmlToText } from '../pipeline/sanitize.ts';
+import { type PollErrorKind, type PollOutcome, nextPoll } from '../pipeline/schedule.ts';
+import { linksFromHeader } from '../pipeline/websub.ts';
+import type { TopicMatch } from '../domain/types.ts';
+import type { NewItem } from '../storage/items.ts';
+import { pollBatch } from '../storage/poll-batch.ts';
+import type { PollRecord } from '../storage/polls.ts';
+import { setWebsub } from '../storage/websub.ts';
+import type { Source } from '../storage/sources.ts';
+import { textOf, verdicts as tagged } from '../pipeline/verdicts.ts';
+import { activeRules } from './active-rules.ts';
+import { afterTagged } from './after-tagged.ts';
+import { type IngestDeps, userAgent } from './deps.ts';
+import { SHORT_TEXT_CHARS } from './process-item.ts';
 
 export const FULL_FETCH_EVERY = 12;
 const FEED_ACCEPT = 'application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
@@ -87,8 +88,7 @@ function toRows(source: Source, entries: FeedEntry[], ids: string[], stored: Set
 }
 
 /** Polls one source now and records the outcome. Never throws for the source's own failures. */
-export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollSummary> {
-  const begun = performance.now();
+export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<PollSummary> {
   const batch = pollBatch(rt.db);
   const source = await batch.load(sourceId);
   if (!source) throw new UnrecoverableError(`poll: source ${sourceId} does not exist (deleted?)`);
@@ -99,8 +99,7 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   let failure: Failure | undefined;
   let feed: ParsedFeed | undefined;
   let hash: string | undefined;
-  let t0 = lap(rt, 'load source', begun);
-  const started = t0;
+  const started = performance.now();
   try {
     res = await fetchUrl(source.url, {
       allowPrivate: rt.config.fetchAllowPrivate,
@@ -110,15 +109,13 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
       lastModified: full ? undefined : (source.lastModified ?? undefined),
       signal: opts.signal,
     });
-    t0 = lap(rt, 'fetch', t0);
     if (res.status !== 304 && (res.status < 200 || res.status >= 300)) failure = httpFailure(res, now);
     else if (res.status !== 304) {
       hash = createHash('sha1').update(res.body).digest('hex');
       if (hash !== source.bodyHash) {
         const text = decode(res.body, { contentType: res.headers['content-type'], override: source.charset ?? undefined });
-        t0 = lap(rt, 'decode', t0);
         // Loaded on first use: most deployments poll feeds only.
-        feed = source.kind === 'html' ? (await import('../src/pipeline/scrape.ts')).scrape(text, { url: res.url, selectors: source.selectors! }) : parse(text, { url: res.url });
+        feed = source.kind === 'html' ? (await import('../pipeline/scrape.ts')).scrape(text, { url: res.url, selectors: source.selectors! }) : parse(text, { url: res.url });
       }
     }
   } catch (err) {
@@ -130,28 +127,24 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
 
   let rows: NewItem[] = [];
   if (feed) {
-    t0 = lap(rt, 'parse', t0);
     // Entries stored by an earlier poll are not normalised, tagged or sent again: a feed that gained one item
     // still carries its other 49. A source that never delivered a body has none, so no query.
     const entries = feed.entries as FeedEntry[];
     const ids = entries.map((raw) => identity(raw, source.dedupPolicy, source.url));
     const stored = source.bodyHash !== null && ids.length ? await batch.known({ sourceId: source.id, identities: ids }) : new Set<string>();
-    t0 = lap(rt, 'known entries', t0);
     rows = toRows(source, entries, ids, stored, now);
-    t0 = lap(rt, 'normalize', t0);
   }
   // Full-text items are tagged before they are stored, so they are stored once, topics and all (an UPDATE
   // afterwards would re-index every row's search vector). Teasers wait for their page in process-item.
   const complete = rows.filter((r) => r.extractStatus === 'not_needed');
   const verdicts = new Map<string, TopicMatch[]>();
   if (complete.length) {
-    const tagged = await tagTexts(rt, complete, source.name);
+    const found = tagged((await activeRules(rt.db)).matcher, complete.map((r) => textOf(r, source.name)));
     complete.forEach((r, i) => {
       r.processedAt = now.toISOString();
-      r.topics = tagged[i]!;
-      verdicts.set(r.identity, tagged[i]!);
+      r.topics = found[i]!;
+      verdicts.set(r.identity, found[i]!);
     });
-    t0 = lap(rt, 'tag', t0);
   }
   const outcome: PollOutcome = failure
     ? { ok: false, error: failure.kind, retryAfter: failure.retryAfter }
@@ -184,10 +177,8 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
       itemsPerDay: next.itemsPerDay,
   });
   if (!record) throw new Error(`poll: source ${source.id} vanished while it was being polled`);
-
-  t0 = lap(rt, 'store items + health', t0);
   const teasers = fresh.filter((f) => !verdicts.has(f.identity)).map((f) => f.id);
-  await runAfterTagged(rt, fresh.filter((f) => verdicts.has(f.identity)).map((f) => ({ itemId: f.id, topics: verdicts.get(f.identity)!.map((v) => v.topic) })));
+  await afterTagged(rt, fresh.filter((f) => verdicts.has(f.identity)).map((f) => ({ itemId: f.id, topics: verdicts.get(f.identity)!.map((v) => v.topic) })));
   if (teasers.length) {
     await rt.queues.get('process-item').addBulk(teasers.map((itemId) => ({ name: 'process-item', data: { itemId }, opts: { jobId: `item-${itemId}` } })));
   }
@@ -197,14 +188,9 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
 }
 
 /** A hub advertised in the feed or the Link header is remembered; the websub-renew task subscribes. */
-async function noteHub(rt: IngestRuntime, source: Source, feed: ParsedFeed | undefined, res: FetchResult | undefined) {
+async function noteHub(rt: IngestDeps, source: Source, feed: ParsedFeed | undefined, res: FetchResult | undefined) {
   const links = linksFromHeader(res?.headers.link);
   const hub = feed?.hub ?? links.hub;
   if (!hub || hub === source.websubHub) return;
   await setWebsub(rt.db, source.id, { hub, topic: feed?.selfUrl ?? links.self ?? source.url, state: null, leaseUntil: null });
 }
-
-export const pollSourceJob =
-  (rt: IngestRuntime) =>
-  async (job: Job<JobData['poll-source']>, signal: AbortSignal): Promise<PollSummary> =>
-    pollSource(rt, job.data.sourceId, { force: job.data.force, signal });

@@ -1,6 +1,7 @@
 // All SQL about items: the batch insert whose ON CONFLICT decides what is new, the extraction result (which
 // may reveal a duplicate through its canonical URL), and the topics the tagger found.
 import type { Db, Row } from './db.ts';
+import type { TopicMatch } from '../domain/types.ts';
 import { type ItemWords, itemWords } from './item-words.ts';
 import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from './search-lexemes.ts';
 
@@ -204,12 +205,6 @@ export async function saveExtraction(db: Db, id: number, e: Extraction): Promise
     [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null, e.words?.words ?? null, e.words?.exact ?? null, lexemes],
   );
   return {};
-}
-
-export interface TopicMatch {
-  topic: string;
-  rule?: string | null;
-  matches?: unknown;
 }
 
 /** Replaces the item's topics with what the tagger found now, and marks the item processed. */

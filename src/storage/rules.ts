@@ -2,8 +2,7 @@
 // stored items' text for backtests (screened on their indexed words) and re-tagging, and the retag_runs
 // progress rows.
 import type { ItemText } from '../domain/types.ts';
-import type { BacktestScreen, BacktestStore } from '../pipeline/backtest.ts';
-import type { RuleSet } from '../rules/types.ts';
+import type { BacktestScreen, BacktestStore, RuleSet } from '../domain/rules.ts';
 import type { Db, Row } from './db.ts';
 
 export interface RuleVersion {

@@ -1,36 +1,19 @@
-// All SQL about stories: putting items into stories (candidates by band key, the pure `placeBatch` decides,
-// one transaction applies), the story's derived state, "is this story new?", and editors' split and merge.
-// Concurrency: items sharing a band key serialise on advisory locks of those keys (PGlite has them too), so
-// two workers clustering two copies at once see each other's story instead of making two; story rows are
-// locked in id order before they change, and a story merged meanwhile is followed to the one it went into.
-import { hash32 } from '../pipeline/cluster/minhash.ts';
-import {
-  type BatchItem,
-  type BatchPlan,
-  CANDIDATE_LIMIT,
-  type ClusterOptions,
-  KEY_SCAN_LIMIT,
-  type Signature,
-  type StoredStory,
-  WINDOW_HOURS,
-  bandKeys,
-  placeBatch,
-  signature,
-} from '../pipeline/cluster.ts';
-import { TIER_PRIORITY, pickHeadline, sourceTier } from '../pipeline/headline.ts';
+// All SQL about stories: the reads and writes that put items into stories (services/cluster-items.ts
+// decides with the pure pipeline in between), a story's derived state, "is this story new?", and the rows of
+// editors' split and merge. Concurrency: items sharing a band key serialise on advisory locks of those keys
+// (PGlite has them too), so two workers clustering two copies at once see each other's story instead of
+// making two; story rows are locked in id order before they change, and a story merged meanwhile is followed
+// to the one it went into.
+import type { EditorAction, Signature, StoredStory } from '../domain/stories.ts';
 import { audit } from './audit.ts';
 import type { Db } from './db.ts';
+
+export type { Assignment, EditorAction } from '../domain/stories.ts';
 
 /** Advisory-lock class for band keys (the two-int form: never collides with single-key locks). */
 const LOCK_CLASS = 5005;
 /** An item's time: its feed date, unless the feed claims a time after we fetched it. */
 const ITEM_TIME = 'least(i.published_at, i.fetched_at)';
-
-export type Assignment =
-  | { kind: 'kept'; storyId: number }
-  | { kind: 'new'; storyId: number }
-  | { kind: 'join'; storyId: number; score: number }
-  | { kind: 'merge'; storyId: number; merged: number[]; score: number };
 
 export interface StoryState {
   id: number;
@@ -46,7 +29,8 @@ export interface StoryState {
   itemCount: number;
 }
 
-interface ItemRow {
+/** An item as clustering reads it. */
+export interface ClusterItemRow {
   id: number;
   title: string;
   summary: string | null;
@@ -55,79 +39,23 @@ interface ItemRow {
   story_id: number | null;
 }
 
-const loadItems = (db: Db, ids: readonly number[], lock = false) =>
-  db.query<ItemRow>(
+/** Items to cluster, oldest id first; `lock` takes their row locks (an editor's split). */
+export const clusterItemRows = (db: Db, ids: readonly number[], lock = false) =>
+  db.query<ClusterItemRow>(
     `SELECT i.id, i.title, i.summary_html AS summary, coalesce(i.body_text, i.content_html) AS body, ${ITEM_TIME} AS t, i.story_id
      FROM items i WHERE i.id = ANY($1::bigint[]) ORDER BY i.id${lock ? ' FOR UPDATE' : ''}`,
     [ids],
   );
-const loadItem = async (db: Db, id: number, lock = false) => (await loadItems(db, [id], lock))[0];
-
-const itemSignature = (r: ItemRow): Signature => signature({ title: r.title, summary: r.summary ?? undefined, body: r.body ?? undefined });
-
-/**
- * Puts an item into a story: joins the best-matching live story in the window, starts a new one, or merges
- * the stories it bridges. Idempotent: an item already in a story stays there. The one-item case of
- * assignStories.
- */
-export async function assignStory(db: Db, itemId: number, now: Date, opts: ClusterOptions = {}): Promise<Assignment> {
-  return (await assignStories(db, [itemId], now, opts))[0]!;
+/** Row-locks the items and answers each one's story (null: in none yet). */
+export async function lockItemStories(db: Db, ids: readonly number[]): Promise<Map<number, number | null>> {
+  const rows = await db.query<{ id: number; story_id: number | null }>('SELECT id, story_id FROM items WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
+  return new Map(rows.map((r) => [Number(r.id), r.story_id === null ? null : Number(r.story_id)]));
 }
 
-/**
- * Puts a batch of items (a poll's inline batch) into stories in ONE transaction with a constant number of
- * statements: locks on the union of their band keys, one candidate query, the pure placeBatch (items of the
- * batch can join each other's new stories), one write of the plan, one refresh of every touched story.
- * Same outcome as assignStory item by item in published order; idempotent (an item with a story is kept).
- * Run after tagging (a story's topics are the union of its items' item_topics). Answers in the given order;
- * a story id is the item's story once the whole batch is placed.
- */
-export async function assignStories(db: Db, itemIds: readonly number[], now: Date, opts: ClusterOptions = {}): Promise<Assignment[]> {
-  const ids = [...new Set(itemIds)];
-  const out = new Map<number, Assignment>();
-  const loaded = new Map((await loadItems(db, ids)).map((r) => [Number(r.id), r]));
-  const todo: (BatchItem & { itemId: number })[] = [];
-  for (const id of ids) {
-    const r = loaded.get(id);
-    if (!r) throw new Error(`stories: item ${id} does not exist; store it (items) before clustering it`);
-    if (r.story_id !== null) out.set(id, { kind: 'kept', storyId: Number(r.story_id) });
-    else {
-      const sig = itemSignature(r);
-      todo.push({ itemId: id, id: String(id), t: new Date(r.t).getTime(), sig, keys: bandKeys(sig) });
-    }
-  }
-  if (todo.length > 0) {
-    await db.tx(async (t) => {
-      await lockKeys(t, todo.flatMap((x) => x.keys));
-      const current = new Map((await t.query<{ id: number; story_id: number | null }>(
-        'SELECT id, story_id FROM items WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
-        [todo.map((x) => x.itemId)],
-      )).map((r) => [Number(r.id), r.story_id]));
-      const open = todo.filter((x) => {
-        if (!current.has(x.itemId)) throw new Error(`stories: item ${x.itemId} disappeared while clustering; retry the job`);
-        const story = current.get(x.itemId);
-        if (story !== null && story !== undefined) out.set(x.itemId, { kind: 'kept', storyId: Number(story) });
-        return story === null;
-      });
-      if (open.length === 0) return;
-      const windowMs = (opts.windowHours ?? WINDOW_HOURS) * 3_600_000;
-      const found = await findCandidates(t, open, windowMs);
-      const plan = placeBatch(found.items, found.stored, opts);
-      for (const [id, a] of await applyPlan(t, plan, found.items, now)) out.set(id, a);
-    });
-  }
-  return itemIds.map((id) => out.get(id)!);
-}
-
-/** Band keys share this many advisory locks: a batch of 50 items has ~1,900 keys, and each lock held is an
- *  entry in PostgreSQL's shared lock table (max_locks_per_transaction x max_connections, 6,400 by default),
- *  so a transaction takes at most this many. Two keys on one lock only serialise a little more. */
-const LOCK_BUCKETS = 4096;
-
-/** Advisory locks on band keys, in sorted order (no deadlock between workers locking overlapping sets). */
-async function lockKeys(db: Db, keys: readonly string[]): Promise<void> {
-  const locks = [...new Set(keys.map((k) => hash32(k) % LOCK_BUCKETS))].sort((a, b) => a - b);
-  await db.query(`SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest($1::int4[]) AS k`, [locks]);
+/** Advisory locks (class LOCK_CLASS) on the given band-key buckets, which the caller sorts: workers that lock
+ *  overlapping sets in the same order cannot deadlock. */
+export async function lockBands(db: Db, buckets: readonly number[]): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(${LOCK_CLASS}, k) FROM unnest($1::int4[]) AS k`, [buckets]);
 }
 
 interface CandidateRow {
@@ -152,7 +80,11 @@ interface CandidateRow {
  * more let a story drift, docs/stories.md), the batch items split out of it, and the stories it is kept apart
  * from: split apart by an editor, or left by one of its items.
  */
-async function findCandidates<T extends BatchItem & { itemId: number }>(db: Db, items: readonly T[], windowMs: number): Promise<{ stored: StoredStory[]; items: T[] }> {
+export async function findCandidates(
+  db: Db,
+  items: readonly { itemId: number; t: number; keys: readonly string[] }[],
+  q: { windowMs: number; keyScanLimit: number; candidateLimit: number },
+): Promise<{ stored: StoredStory[]; per: Map<number, { candidates: string[]; splitFrom: string[] }> }> {
   const rowItem: number[] = [];
   const rowTime: string[] = [];
   const rowKey: string[] = [];
@@ -200,7 +132,7 @@ async function findCandidates<T extends BatchItem & { itemId: number }>(db: Db, 
                         WHERE i.story_id = f.id ORDER BY ${ITEM_TIME}, i.id LIMIT 1) r1 ON true
      LEFT JOIN LATERAL (SELECT i.id, g.sig FROM items i JOIN item_signatures g ON g.item_id = i.id
                         WHERE i.story_id = f.id ORDER BY ${ITEM_TIME} DESC, i.id DESC LIMIT 1) r2 ON true`,
-    [rowItem, rowTime, rowKey, items.map((x) => x.itemId), windowMs, KEY_SCAN_LIMIT, CANDIDATE_LIMIT],
+    [rowItem, rowTime, rowKey, items.map((x) => x.itemId), q.windowMs, q.keyScanLimit, q.candidateLimit],
   );
   const stored: StoredStory[] = [];
   const per = new Map<number, { candidates: string[]; splitFrom: string[] }>(items.map((x) => [x.itemId, { candidates: [], splitFrom: [] }]));
@@ -213,67 +145,14 @@ async function findCandidates<T extends BatchItem & { itemId: number }>(db: Db, 
     for (const item of r.items) per.get(Number(item))?.candidates.push(id);
     for (const item of r.split_items) per.get(Number(item))?.splitFrom.push(id);
   }
-  return { stored, items: items.map((x) => ({ ...x, ...per.get(x.itemId)! })) };
+  return { stored, per };
 }
 
-/** Writes a plan: story ids for new stories, stored stories locked (and followed if merged meanwhile), then
- *  one statement for every row and one refresh of every touched story. Answers per item. */
-async function applyPlan(db: Db, plan: BatchPlan, items: readonly BatchItem[], now: Date): Promise<Map<number, Assignment>> {
-  const changing = new Set<number>();
-  for (const p of plan.placements) if (plan.stories[p.home]!.stored !== undefined) changing.add(Number(plan.stories[p.home]!.stored));
-  for (const s of plan.stories) if (s.stored !== undefined && s.into !== undefined) changing.add(Number(s.stored));
-  const live = await lockLive(db, [...changing]);
-  const fresh = plan.stories.flatMap((s, slot) => (s.stored === undefined ? [slot] : []));
-  const made = fresh.length > 0
-    ? (await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('stories', 'id')) AS id FROM generate_series(1, $1::int)`, [fresh.length]))
-        .map((r) => Number(r.id)).sort((a, b) => a - b)
-    : [];
-  const ids = new Map<number, number>(fresh.map((slot, k) => [slot, made[k]!]));
-  plan.stories.forEach((s, slot) => {
-    if (s.stored !== undefined) ids.set(slot, live.get(Number(s.stored)) ?? Number(s.stored));
-  });
-  const idOf = (slot: number) => ids.get(slot)!;
-
-  const keys = new Map(items.map((x) => [x.id, x]));
-  const bands = new Set<string>();
-  const w: Writes = { fresh: [], placed: [], bands: [], folds: [], decisions: [] };
-  for (const slot of fresh) {
-    const s = plan.stories[slot]!;
-    w.fresh!.push({ id: idOf(slot), first: new Date(s.firstMs), into: s.into === undefined ? null : idOf(s.into) });
-  }
-  for (const p of plan.placements) {
-    const item = keys.get(p.itemId)!;
-    w.placed!.push({ item: Number(p.itemId), home: idOf(p.home), sig: JSON.stringify(item.sig) });
-    for (const k of item.keys) {
-      if (bands.has(`${p.home}\u0000${k}`)) continue;
-      bands.add(`${p.home}\u0000${k}`);
-      w.bands!.push({ story: idOf(p.home), key: k });
-    }
-  }
-  plan.stories.forEach((s, slot) => {
-    if (s.stored !== undefined && s.into !== undefined && idOf(slot) !== idOf(s.into)) w.folds!.push({ other: idOf(slot), target: idOf(s.into) });
-  });
-  const merged = new Map<string, number[]>();
-  for (const m of plan.merges) {
-    if (idOf(m.into) === idOf(m.other)) continue;
-    w.decisions!.push({ story: idOf(m.into), other: idOf(m.other), actor: null, note: `item ${m.itemId} bridged them (score ${m.score.toFixed(2)})` });
-    merged.set(m.itemId, [...(merged.get(m.itemId) ?? []), idOf(m.other)]);
-  }
-  await writePlan(db, w, now);
-  await refreshStories(db, plan.placements.map((p) => idOf(p.home)), now);
-
-  const out = new Map<number, Assignment>();
-  for (const p of plan.placements) {
-    const storyId = idOf(p.home);
-    const folded = merged.get(p.itemId);
-    out.set(
-      Number(p.itemId),
-      p.kind === 'new' ? { kind: 'new', storyId }
-        : folded ? { kind: 'merge', storyId, merged: folded, score: p.score! }
-        : { kind: 'join', storyId, score: p.score! },
-    );
-  }
-  return out;
+/** `n` fresh story ids, ascending (the oldest new story wins a merge within a batch). */
+export async function newStoryIds(db: Db, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const rows = await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('stories', 'id')) AS id FROM generate_series(1, $1::int)`, [n]);
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /** Story id -> the live story it now is (following merges). */
@@ -294,7 +173,7 @@ async function lockStories(db: Db, ids: number[]): Promise<{ id: number; merged_
 
 /** Locks the stories in id order; one merged meanwhile (by another worker or an editor) is followed to the
  *  live story it went into, which is locked too. Story id -> live id. */
-async function lockLive(db: Db, ids: number[]): Promise<Map<number, number>> {
+export async function lockLive(db: Db, ids: number[]): Promise<Map<number, number>> {
   if (ids.length === 0) return new Map();
   const rows = await lockStories(db, ids);
   if (rows.every((r) => r.merged_into === null)) return new Map(ids.map((id) => [id, id]));
@@ -303,12 +182,8 @@ async function lockLive(db: Db, ids: number[]): Promise<Map<number, number>> {
   return live;
 }
 
-async function fileKeys(db: Db, storyId: number, keys: string[]): Promise<void> {
-  await db.query('INSERT INTO story_bands (story_id, band_key) SELECT $1, k FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [storyId, keys]);
-}
-
 /** Rows to write for a batch (or an editor's merge). */
-interface Writes {
+export interface StoryWrites {
   /** New stories; `into` set for one folded within the same batch. */
   fresh?: { id: number; first: Date; into: number | null }[];
   /** Batch items into their (final) stories, with their signatures. */
@@ -322,7 +197,7 @@ interface Writes {
 }
 
 /** ONE statement for all of a plan's rows (data-modifying CTEs; foreign keys are checked at its end). */
-async function writePlan(db: Db, w: Writes, now: Date): Promise<void> {
+export async function writePlan(db: Db, w: StoryWrites, now: Date): Promise<void> {
   const col = <T, K extends keyof T>(rows: T[] | undefined, k: K) => (rows ?? []).map((r) => r[k]);
   await db.query(
     `WITH
@@ -360,39 +235,29 @@ async function writePlan(db: Db, w: Writes, now: Date): Promise<void> {
   );
 }
 
-// The item's link, the source's name and its feed URL each say something about the outlet ("BBC News" is
-// national, though its feed lives on feeds.bbci.co.uk): the strongest of the three counts.
-const priority = (m: { url: string | null; name: string; feed: string }) =>
-  Math.max(...[m.url ?? undefined, m.name, m.feed].map((s) => TIER_PRIORITY[sourceTier(s)]));
-
-/** Recomputes a story's derived state from its items: counts, times, topics, headline. Call after tagging
- *  changes an item's topics; the clusterer and editors' actions call it themselves. */
-export async function refreshStory(db: Db, storyId: number, now: Date): Promise<void> {
-  await refreshStories(db, [storyId], now);
+/** An item of a story as the headline choice reads it. */
+export interface StoryMember {
+  story: number;
+  id: number;
+  url: string | null;
+  name: string;
+  feed: string;
+  published: Date | null;
+  override: number | null;
 }
 
-/** refreshStory for many stories: one read of their items (for the headline), one UPDATE of them all. */
-export async function refreshStories(db: Db, storyIds: readonly number[], now: Date): Promise<void> {
-  const ids = [...new Set(storyIds)];
-  if (ids.length === 0) return;
-  const members = await db.query<{ story: number; id: number; url: string | null; name: string; feed: string; published: Date | null; override: number | null }>(
+/** The items of the given stories, with their sources and the stories' headline overrides. */
+export function storyMembers(db: Db, storyIds: readonly number[]): Promise<StoryMember[]> {
+  return db.query<StoryMember>(
     `SELECT i.story_id AS story, i.id, i.url, src.name, src.url AS feed, i.published_at AS published, s.headline_override AS override
      FROM items i JOIN sources src ON src.id = i.source_id JOIN stories s ON s.id = i.story_id WHERE i.story_id = ANY($1::bigint[])`,
-    [ids],
+    [storyIds],
   );
-  const byStory = new Map<number, typeof members>();
-  for (const m of members) {
-    const list = byStory.get(Number(m.story));
-    if (list) list.push(m);
-    else byStory.set(Number(m.story), [m]);
-  }
-  const headlines = ids.map((id) => {
-    const list = byStory.get(id);
-    if (!list) return null;
-    const override = list[0]!.override;
-    if (override !== null && list.some((m) => m.id === override)) return override;
-    return Number(pickHeadline(list.map((m) => ({ id: String(m.id), sourcePriority: priority(m), published: m.published ? new Date(m.published).toISOString() : undefined }))));
-  });
+}
+
+/** Recomputes the stories' counts, times and topics from their items, and sets their headline items (null:
+ *  keep the current one). */
+export async function saveStoryState(db: Db, storyIds: readonly number[], headlines: readonly (number | null)[], now: Date): Promise<void> {
   await db.query(
     `UPDATE stories s SET item_count = a.n, source_count = a.sources, first_seen = coalesce(a.first, s.first_seen),
        last_seen = coalesce(a.last, s.last_seen), last_updated = $3, headline_item_id = coalesce(x.headline, s.headline_item_id),
@@ -402,7 +267,7 @@ export async function refreshStories(db: Db, storyIds: readonly number[], now: D
      CROSS JOIN LATERAL (SELECT count(*)::int AS n, count(DISTINCT i.source_id)::int AS sources, min(${ITEM_TIME}) AS first, max(${ITEM_TIME}) AS last
                          FROM items i WHERE i.story_id = x.id) a
      WHERE s.id = x.id`,
-    [ids, headlines, now],
+    [storyIds, headlines, now],
   );
 }
 
@@ -455,77 +320,56 @@ export async function isNewStory(db: Db, storyId: number, opts: { since: Date })
   return s.firstSeen.getTime() >= opts.since.getTime();
 }
 
-export interface EditorAction {
-  /** The editor's email, kept in story_decisions. */
-  actor: string;
-  /** The editor's user id for the audit log (null from the CLI). */
-  userId: number | null;
-  now: Date;
-  note?: string;
-}
-
 /**
- * An editor moves an item out of its story into a story of its own. Kept: the clusterer never puts the item
- * back, nor merges the two stories; an editor's merge can still join them.
+ * The rows of an editor's split (inside the caller's transaction, the item locked by clusterItemRows): the
+ * item moves from its story into a new one filed under `keys`, and the decision is kept, so the clusterer
+ * never puts it back nor merges the two stories. Answers the new story's id.
  */
-export async function splitItem(db: Db, itemId: number, act: EditorAction, fromStory?: number): Promise<number> {
-  return db.tx(async (t) => {
-    const item = await loadItem(t, itemId, true);
-    if (!item) throw new Error(`stories: item ${itemId} does not exist; check the id on the story page`);
-    if (item.story_id === null) throw new Error(`stories: item ${itemId} is in no story yet; wait for clustering`);
-    if (fromStory !== undefined && item.story_id !== fromStory) {
-      throw new Error(`stories: item ${itemId} is no longer in story ${fromStory} (now ${item.story_id}); reload the page`);
-    }
-    const from = item.story_id;
-    await lockStories(t, [from]);
-    const [{ n }] = (await t.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE story_id = $1', [from])) as [{ n: number }];
-    if (n < 2) throw new Error(`stories: item ${itemId} is the only item of story ${from}; there is nothing to split it from`);
-    const [row] = await t.query<{ id: number }>(
-      'INSERT INTO stories (first_seen, last_seen, last_updated, created_at) VALUES ($1, $1, $2, $2) RETURNING id',
-      [new Date(item.t), act.now],
-    );
-    const to = row!.id;
-    await t.query('UPDATE items SET story_id = $2 WHERE id = $1', [itemId, to]);
-    await fileKeys(t, to, bandKeys(itemSignature(item)));
-    await t.query(
-      `INSERT INTO story_decisions (kind, story_id, other_story_id, item_id, actor, note, at) VALUES ('split', $1, $2, $3, $4, $5, $6)`,
-      [from, to, itemId, act.actor, act.note ?? null, act.now],
-    );
-    await audit(t, { userId: act.userId, action: 'story.split', objectType: 'story', objectId: from, detail: { item: itemId, to, note: act.note }, at: act.now });
-    await refreshStories(t, [from, to], act.now);
-    return to;
-  });
+export async function splitOut(db: Db, x: { item: ClusterItemRow; keys: readonly string[]; act: EditorAction }): Promise<number> {
+  const { item, act } = x;
+  const from = Number(item.story_id);
+  await lockStories(db, [from]);
+  const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE story_id = $1', [from])) as [{ n: number }];
+  if (n < 2) throw new Error(`stories: item ${item.id} is the only item of story ${from}; there is nothing to split it from`);
+  const [row] = await db.query<{ id: number }>(
+    'INSERT INTO stories (first_seen, last_seen, last_updated, created_at) VALUES ($1, $1, $2, $2) RETURNING id',
+    [new Date(item.t), act.now],
+  );
+  const to = Number(row!.id);
+  await db.query('UPDATE items SET story_id = $2 WHERE id = $1', [item.id, to]);
+  await db.query('INSERT INTO story_bands (story_id, band_key) SELECT $1, k FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [to, x.keys]);
+  await db.query(
+    `INSERT INTO story_decisions (kind, story_id, other_story_id, item_id, actor, note, at) VALUES ('split', $1, $2, $3, $4, $5, $6)`,
+    [from, to, item.id, act.actor, act.note ?? null, act.now],
+  );
+  await audit(db, { userId: act.userId, action: 'story.split', objectType: 'story', objectId: from, detail: { item: item.id, to, note: act.note }, at: act.now });
+  return to;
 }
 
-/** An editor merges story `from` into story `into` (both followed through earlier merges). */
-export async function mergeStories(db: Db, into: number, from: number, act: EditorAction): Promise<number> {
-  return db.tx(async (t) => {
-    const live = await resolve(t, [into, from]);
-    const a = live.get(into);
-    const b = live.get(from);
-    if (a === undefined || b === undefined) throw new Error(`stories: story ${a === undefined ? into : from} does not exist; check the id`);
-    if (a === b) return a;
-    await lockStories(t, [a, b]);
-    await writePlan(t, { folds: [{ other: b, target: a }], decisions: [{ story: a, other: b, actor: act.actor, note: act.note ?? 'merged by an editor' }] }, act.now);
-    await audit(t, { userId: act.userId, action: 'story.merged', objectType: 'story', objectId: a, detail: { from: b, note: act.note }, at: act.now });
-    await refreshStory(t, a, act.now);
-    return a;
-  });
+/** The rows of an editor's merge of story `from` into `into` (both followed through earlier merges), inside
+ *  the caller's transaction. Answers the live story, or undefined when either does not exist. */
+export async function mergeInto(db: Db, into: number, from: number, act: EditorAction): Promise<number | undefined> {
+  const live = await resolve(db, [into, from]);
+  const a = live.get(into);
+  const b = live.get(from);
+  if (a === undefined || b === undefined) return undefined;
+  if (a === b) return a;
+  await lockStories(db, [a, b]);
+  await writePlan(db, { folds: [{ other: b, target: a }], decisions: [{ story: a, other: b, actor: act.actor, note: act.note ?? 'merged by an editor' }] }, act.now);
+  await audit(db, { userId: act.userId, action: 'story.merged', objectType: 'story', objectId: a, detail: { from: b, note: act.note }, at: act.now });
+  return a;
 }
 
-/** An editor picks the headline item (null: back to the source priority). */
-export async function setHeadline(db: Db, storyId: number, itemId: number | null, act: EditorAction): Promise<void> {
-  await db.tx(async (t) => {
-    if (itemId !== null) {
-      const [row] = await t.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = $1 AND story_id = $2', [itemId, storyId]);
-      if (!row?.n) throw new Error(`stories: item ${itemId} is not in story ${storyId}; pick one of the story's items`);
-    }
-    await t.query('UPDATE stories SET headline_override = $2 WHERE id = $1', [storyId, itemId]);
-    await t.query(
-      `INSERT INTO story_decisions (kind, story_id, item_id, actor, note, at) VALUES ('headline', $1, $2, $3, $4, $5)`,
-      [storyId, itemId, act.actor, act.note ?? null, act.now],
-    );
-    await audit(t, { userId: act.userId, action: 'story.headline_set', objectType: 'story', objectId: storyId, detail: { item: itemId }, at: act.now });
-    await refreshStory(t, storyId, act.now);
-  });
+/** The rows of an editor's headline choice (null: back to the source priority), inside the caller's transaction. */
+export async function saveHeadlineChoice(db: Db, storyId: number, itemId: number | null, act: EditorAction): Promise<void> {
+  if (itemId !== null) {
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = $1 AND story_id = $2', [itemId, storyId]);
+    if (!row?.n) throw new Error(`stories: item ${itemId} is not in story ${storyId}; pick one of the story's items`);
+  }
+  await db.query('UPDATE stories SET headline_override = $2 WHERE id = $1', [storyId, itemId]);
+  await db.query(
+    `INSERT INTO story_decisions (kind, story_id, item_id, actor, note, at) VALUES ('headline', $1, $2, $3, $4, $5)`,
+    [storyId, itemId, act.actor, act.note ?? null, act.now],
+  );
+  await audit(db, { userId: act.userId, action: 'story.headline_set', objectType: 'story', objectId: storyId, detail: { item: itemId }, at: act.now });
 }

@@ -66,7 +66,7 @@ describe('workers on real Redis', () => {
     const gate = new Promise<void>((r) => (release = r));
     const running: string[] = [];
     const w = startWorker(
-      'send-email',
+      'retag',
       async (job) => {
         running.push(job.id!);
         await gate;
@@ -74,12 +74,12 @@ describe('workers on real Redis', () => {
       },
       { connection: redis, prefix, concurrency: 1 },
     );
-    const job = await queues.add('send-email', { deliveryId: 1 });
+    const job = await queues.add('retag', { runId: 1 });
     await until(async () => running.length === 1);
     const stopping = w.stop(5_000);
     release();
     await stopping;
-    expect(await (await queues.get('send-email').getJob(job.id!))!.getState()).toBe('completed');
+    expect(await (await queues.get('retag').getJob(job.id!))!.getState()).toBe('completed');
     await queues.close();
   });
 });

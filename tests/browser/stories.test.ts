@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/storage/db.ts';
-import { assignStory } from '../../src/storage/stories.ts';
+import { assignStory } from '../helpers/stories.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 

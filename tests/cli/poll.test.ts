@@ -6,7 +6,7 @@ import { exportOpml } from '../../src/pipeline/opml.ts';
 import { runCli, runCliAsync, startCli } from '../helpers/cli.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
-import { rss } from '../workers/ingest-helpers.ts';
+import { rss } from '../helpers/ingest.ts';
 
 const prefixes: string[] = [];
 let srv: LoopbackServer;

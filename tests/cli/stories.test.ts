@@ -6,7 +6,7 @@ import { csvCell, parseSince, storiesCsv } from '../../src/cli/stories.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import { openStorage } from '../../src/storage/open.ts';
-import { assignStory } from '../../src/storage/stories.ts';
+import { assignStory } from '../helpers/stories.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('csv', () => {

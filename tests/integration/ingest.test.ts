@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/adapters/queues.ts';
 import { itemsOfSource, topicsOf } from '../../src/storage/items.ts';
 import { addSource, getSource } from '../../src/storage/sources.ts';
-import { pollSourceJob } from '../../workers/poll-source.ts';
+import { schedulePolls } from '../../src/services/schedule-polls.ts';
+import { pollSource } from '../../workers/poll-source.ts';
 import { processItem } from '../../workers/process-item.ts';
-import { schedulePolls } from '../../workers/schedule-polls.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { rss, type TestRuntime, testRuntime } from '../workers/ingest-helpers.ts';
+import { rss, type TestRuntime, testRuntime } from '../helpers/ingest.ts';
 
 const para = '<p>Probation officers in the region carry caseloads far above the recommended level, the inspectorate found, and some people on licence had no named officer for weeks.</p>';
 
@@ -39,7 +39,7 @@ for (const b of backends()) {
       srv.route('/page', { body: `<html><head><title>Caseloads</title></head><body><article><h1>Caseloads</h1>${para.repeat(4)}</article></body></html>` });
       srv.route('/feed.xml', { body: rss([{ id: 'i1', link: srv.url('/page') }, { id: 'i2', description: para.repeat(3) }]), etag: '"e1"' });
       const opts = { connection: rt.redis, prefix: rt.prefix, concurrency: 4 };
-      workers.push(startWorker('poll-source', pollSourceJob(rt), opts), startWorker('process-item', processItem(rt), opts));
+      workers.push(startWorker('poll-source', pollSource(rt), opts), startWorker('process-item', processItem(rt), opts));
     });
     afterAll(async () => {
       for (const w of workers) await w.stop(1000);

@@ -1,7 +1,8 @@
 // signature / bandKeys / cluster on self-written syndicated copies (tests/fixtures/cluster).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bandKeys, cluster, JOIN_THRESHOLD, type Signature, signature, type StoryCandidate } from '../../src/pipeline/cluster.ts';
+import { bandKeys, cluster, JOIN_THRESHOLD, signature } from '../../src/pipeline/cluster.ts';
+import type { Signature, StoryCandidate } from '../../src/domain/stories.ts';
 import { similarity } from '../../src/pipeline/cluster/similarity.ts';
 
 interface Fx { id: string; story: string; source: string; published: string; title: string; summary?: string; body?: string }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchQuery } from '../../src/pipeline/searchquery.ts';
 import type { Db } from '../../src/storage/db.ts';
 import { searchStories, storyCoverage } from '../../src/storage/search.ts';
-import { assignStory, splitItem } from '../../src/storage/stories.ts';
+import { splitItem } from '../../src/services/split-item.ts';
+import { assignStory } from '../helpers/stories.ts';
 import { type TestDb, backends } from '../helpers/db.ts';
 
 interface Fixture {

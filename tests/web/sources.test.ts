@@ -6,9 +6,9 @@ import { itemsOfSource } from '../../src/storage/items.ts';
 import { recordPoll } from '../../src/storage/polls.ts';
 import { setWebsub } from '../../src/storage/websub.ts';
 import { addSource, getSource } from '../../src/storage/sources.ts';
-import { pollSource } from '../../workers/poll-source.ts';
+import { pollSource } from '../../src/services/poll-source.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { rss, testRuntime, type TestRuntime } from '../workers/ingest-helpers.ts';
+import { rss, testRuntime, type TestRuntime } from '../helpers/ingest.ts';
 import { FORM, HTML, type TestApp, csrfFrom, form, startTestApp } from './app.ts';
 
 describe('sources page and WebSub callbacks', () => {

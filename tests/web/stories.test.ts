@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/storage/db.ts';
 import { listAudit } from '../../src/storage/audit.ts';
-import { assignStory, storyState } from '../../src/storage/stories.ts';
+import { storyState } from '../../src/storage/stories.ts';
+import { assignStory } from '../helpers/stories.ts';
 import { highlight } from '../../src/web/routes/stories.ts';
 import { FORM, HTML, type TestApp, cookiesFrom, csrfFrom, form, startTestApp } from './app.ts';
 

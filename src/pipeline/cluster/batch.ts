@@ -1,10 +1,10 @@
 // Placing a batch of items into stories, in published order, with an in-memory key index so items of one
 // batch find each other's new stories. Two callers, one loop: clusterBatch (the CLI and the bench: every story
-// is new) and storage's assignStories (a poll's batch: stored stories arrive as candidates found by
+// is new) and services/cluster-items.ts (a poll's batch: stored stories arrive as candidates found by
 // storage's key lookup, and the plan says what to write). Same signature / bandKeys / decide as cluster().
 import type { ItemText } from '../../domain/types.ts';
-import { CANDIDATE_LIMIT, type ClusterOptions, KEY_SCAN_LIMIT, type StoryCandidate, WINDOW_HOURS, bandKeys, bestScore, decide, signature } from '../cluster.ts';
-import type { Signature } from './similarity.ts';
+import { CANDIDATE_LIMIT, type ClusterOptions, KEY_SCAN_LIMIT, WINDOW_HOURS, bandKeys, bestScore, decide, signature } from '../cluster.ts';
+import type { Signature, StoredStory } from '../../domain/stories.ts';
 
 export interface BatchOptions extends ClusterOptions {
   /** Representative signatures kept per story: the first item and the latest ones. Default 2: more lets a
@@ -12,14 +12,6 @@ export interface BatchOptions extends ClusterOptions {
   representatives?: number;
   /** Time for items without a usable `published` (epoch ms); without it such items are an error. */
   fallbackTime?: number;
-}
-
-/** A stored story, as storage's candidate lookup found it. */
-export interface StoredStory extends StoryCandidate {
-  /** ISO-8601: the earliest item's time (a backfilled item earlier than this becomes the first representative). */
-  firstSeen?: string;
-  /** Stories an editor split apart from this one: never merged with it automatically. */
-  apart?: readonly string[];
 }
 
 export interface BatchItem {

@@ -6,19 +6,7 @@
 // "HMP Leeds". Weights and thresholds were measured on tests/fixtures/cluster (docs/stories.md).
 import { COMMON } from './text.ts';
 import { jaccard } from './minhash.ts';
-
-/** The stored, comparable form of one item. Plain JSON; `minhash` is int4[] in Postgres. */
-export interface Signature {
-  v: 1;
-  /** Folded title terms, no stopwords, no duplicates. */
-  title: string[];
-  /** Folded names, places and numbers from the title and text, title ones first. */
-  names: string[];
-  /** 64 signed 32-bit MinHash values over word 2-shingles of title + text. */
-  minhash: number[];
-  /** Number of distinct shingles the MinHash was taken over. */
-  size: number;
-}
+import type { Signature } from '../../domain/stories.ts';
 
 export interface Similarity {
   /** Estimated shingle Jaccard, raised to the containment of the smaller text when the estimate is solid. */

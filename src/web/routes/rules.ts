@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type BacktestResult, runBacktest } from '../../pipeline/backtest.ts';
 import { diffRuleSets } from '../../pipeline/rulediff.ts';
 import { renderTemplate } from '../../render/index.ts';
-import { activeRules } from '../../rules/active.ts';
+import { activeRules } from '../../services/active-rules.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../../rules/pack.ts';
 import { loadRuleSet } from '../../rules/ruleset.ts';
 import type { RuleProblem, RuleSet } from '../../rules/types.ts';
@@ -21,7 +21,7 @@ import {
   ruleHits,
   saveRuleVersion,
 } from '../../storage/rules.ts';
-import { requestRetag } from '../../../workers/retag.ts';
+import { requestRetag } from '../../services/request-retag.ts';
 import { sendError } from '../errors.ts';
 import { field } from '../form.ts';
 import { flash, paginate, sendPage } from '../page.ts';

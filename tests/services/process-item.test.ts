@@ -1,11 +1,10 @@
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem, insertItems, type NewItem, topicsOf } from '../../src/storage/items.ts';
 import { addSource } from '../../src/storage/sources.ts';
-import { processItem } from '../../workers/process-item.ts';
+import { processItem } from '../../src/services/process-item.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { type TestRuntime, testRuntime } from './ingest-helpers.ts';
+import { type TestRuntime, testRuntime } from '../helpers/ingest.ts';
 
 const page = (canonical: string, body: string) => `<!doctype html><html><head><title>Inspectors criticise probation caseloads</title>
 <link rel="canonical" href="${canonical}"><meta property="article:published_time" content="2026-11-19T07:00:00Z">
@@ -17,7 +16,7 @@ const teaser = (n: string, url: string): NewItem => ({
   identity: `guid:${n}`, canonicalUrl: url, guid: n, url, title: 'Inspectors criticise caseloads', summaryHtml: '<p>A short teaser.</p>',
   contentHtml: null, bodyText: 'A short teaser.', author: null, publishedAt: null, categories: [], extractStatus: 'pending',
 });
-const run = (rt: TestRuntime, itemId: number) => processItem(rt)({ data: { itemId } } as Job<{ itemId: number }>, new AbortController().signal);
+const run = (rt: TestRuntime, itemId: number) => processItem(rt, itemId, new AbortController().signal);
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`process-item (${b.name})`, () => {

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { pairwise } from '../../src/pipeline/cluster/pairwise.ts';
 import { type Db, openPostgres } from '../../src/storage/db.ts';
-import { assignStories, assignStory, isNewStory, mergeStories, setHeadline, splitItem, storyState } from '../../src/storage/stories.ts';
+import { assignStories } from '../../src/services/cluster-items.ts';
+import { mergeStories } from '../../src/services/merge-stories.ts';
+import { setHeadline } from '../../src/services/set-headline.ts';
+import { splitItem } from '../../src/services/split-item.ts';
+import { isNewStory, storyState } from '../../src/storage/stories.ts';
+import { assignStory } from '../helpers/stories.ts';
 import { type TestDb, backends, openTestPostgres } from '../helpers/db.ts';
 
 interface Fixture {

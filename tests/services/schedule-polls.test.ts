@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPoll } from '../../src/storage/polls.ts';
 import { addSource, getSource } from '../../src/storage/sources.ts';
-import { notifyFailing, renewWebsub, schedulePolls } from '../../workers/schedule-polls.ts';
+import { notifyFailing } from '../../src/services/notify-failing.ts';
+import { renewWebsub } from '../../src/services/renew-websub.ts';
+import { schedulePolls } from '../../src/services/schedule-polls.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { later, type TestRuntime, testRuntime } from './ingest-helpers.ts';
+import { later, type TestRuntime, testRuntime } from '../helpers/ingest.ts';
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`ingest maintenance tasks (${b.name})`, () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pairwise } from '../../src/pipeline/cluster/pairwise.ts';
 import type { Db } from '../../src/storage/db.ts';
-import { clusterItems } from '../../workers/cluster-item.ts';
+import { clusterItems } from '../../src/services/cluster-items.ts';
 import { type TestDb, openTestPglite } from '../helpers/db.ts';
 
 interface Fx { id: string; story: string; source: string; published: string; title: string; summary?: string; body?: string }
@@ -49,7 +49,7 @@ describe('clusterItems (the afterTagged hook)', () => {
     stderr.mockRestore();
     expect(out.map((o) => o.assignment?.kind ?? 'error')).toEqual(['new', 'join', 'error']);
     expect(out[1]!.assignment!.storyId).toBe(out[0]!.assignment!.storyId);
-    expect(out[2]!.error).toMatch(/^cluster-item: item 999 was not put into a story \(stories: item 999 does not exist/);
+    expect(out[2]!.error).toMatch(/^stories: item 999 was not put into a story \(stories: item 999 does not exist/);
   });
 
   it('clusters a poll-sized batch in one transaction with a constant number of statements', async () => {

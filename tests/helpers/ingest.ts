@@ -1,14 +1,15 @@
-// Shared by the ingest worker tests: a runtime made of a test database, queues under a unique Redis prefix,
+// Shared by the ingest service tests: a runtime made of a test database, queues under a unique Redis prefix,
 // a config that may reach loopback, a settable clock and a mailer that only records.
 import { Redis } from 'ioredis';
 import type { MailMessage, Mailer } from '../../src/adapters/mailer.ts';
 import { createQueues } from '../../src/adapters/queues.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/storage/db.ts';
-import type { IngestRuntime } from '../../workers/process-item.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import type { IngestDeps } from '../../src/services/deps.ts';
+import { dropPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
 
-export interface TestRuntime extends IngestRuntime {
+export interface TestRuntime extends IngestDeps {
+  secret: Buffer;
   sent: MailMessage[];
   clock: { now: Date };
   redis: Redis;
@@ -39,6 +40,7 @@ export function testRuntime(db: Db, env: Record<string, string> = {}): TestRunti
     redis,
     prefix,
     now: () => clock.now,
+    secret: Buffer.from('test-secret-test-secret-test-secret-0123'),
     config: loadConfig({ FETCH_ALLOW_PRIVATE: 'true', PUBLIC_URL: 'http://127.0.0.1:9', QUEUE_PREFIX: prefix, ...env }),
     async close() {
       await queues.close();

@@ -1,0 +1,36 @@
+// The tagger's verdict in the shape stored per item: one row per topic, credited to the first rule that gave
+// it, with its highlights capped. Shared by the poll path, process-item and retag so they store alike.
+import type { ItemText, TopicMatch } from '../domain/types.ts';
+import type { Matcher } from '../rules/compile.ts';
+import { tag } from './tag.ts';
+
+/** Highlights kept per topic: a long body can match a term hundreds of times, and storing every position
+ *  made the poll path's insert 2x slower (bench/ingest.ts). The rest can be recomputed with explain. */
+export const MAX_STORED_HITS = 12;
+
+/** Topics of each item, in input order, by the given matcher. */
+export function verdicts(matcher: Matcher, items: readonly ItemText[]): TopicMatch[][] {
+  return items.map((it) => {
+    const r = tag(matcher, it);
+    return r.topics.map((topic) => {
+      const hit = r.matches.find((x) => x.topic === topic);
+      return { topic, rule: hit?.rule ?? null, matches: hit?.terms.slice(0, MAX_STORED_HITS) ?? null };
+    });
+  });
+}
+
+/** A stored or about-to-be-stored item row as the tagger reads it. */
+export function textOf(
+  it: { title: string; summaryHtml?: string | null; bodyText?: string | null; url?: string | null; publishedAt?: string | null },
+  sourceName: string,
+): ItemText {
+  return {
+    id: '',
+    title: it.title,
+    summary: it.summaryHtml ?? undefined,
+    body: it.bodyText ?? undefined,
+    url: it.url ?? undefined,
+    source: sourceName,
+    published: it.publishedAt ?? undefined,
+  };
+}
