@@ -1,5 +1,6 @@
 // Shared bits for command modules: config once per process, one-line errors, storage for short commands.
 import { type Config, loadConfig } from '../config.ts';
+import { DurationError } from '../pipeline/duration.ts';
 import type { Storage } from '../storage/open.ts';
 
 /** An error the user can act on: printed as one line, exit code 1. */
@@ -15,6 +16,16 @@ export const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export function fail(message: string): never {
   throw new CliError(message);
+}
+
+/** A flag read through a pipeline parser (src/pipeline/duration.ts): its refusal fails as "where: message". */
+export function flag<T>(where: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof DurationError) fail(`${where} ${err.message}`);
+    throw err;
+  }
 }
 
 /** For short commands: works beside a running `pressdesk start` (through its admin socket) or alone. */
