@@ -5,16 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ItemText } from '../domain/types.ts';
 import { clusterBatch, WINDOW_HOURS } from '../pipeline/cluster.ts';
-import { fail } from './context.ts';
-
-/** "72h", "3d", "90m" or a bare number of hours. */
-export function parseWindow(s: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([hdm]?)\s*$/i.exec(s);
-  const n = m ? Number(m[1]) : Number.NaN;
-  if (!m || !(n > 0)) fail(`cluster: --window "${s}" is not a duration; give hours like 72h, days like 3d or minutes like 90m`);
-  const unit = m[2]!.toLowerCase();
-  return unit === 'd' ? n * 24 : unit === 'm' ? n / 60 : n;
-}
+import { parseDuration } from '../pipeline/duration.ts';
+import { fail, flag } from './context.ts';
 
 /** JSON lines in, JSON lines out; blank lines are skipped. Errors name the line and say what to fix. */
 export function clusterLines(text: string, windowHours = WINDOW_HOURS): string {
@@ -51,7 +43,7 @@ export function register(program: Command): void {
     .option('--input <file>', 'read items from this file instead of stdin')
     .option('--window <duration>', 'a story takes new items for this long after its latest one (72h, 3d, 90m)', `${WINDOW_HOURS}h`)
     .action((opts: { input?: string; window: string }) => {
-      const windowHours = parseWindow(opts.window);
+      const windowHours = flag('cluster: --window', () => parseDuration(opts.window)) / 3_600_000;
       let text: string;
       try {
         text = readFileSync(opts.input ?? 0, 'utf8');

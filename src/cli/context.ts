@@ -2,6 +2,7 @@
 import { type Config, loadConfig } from '../config.ts';
 import type { Processors } from '../adapters/queues.ts';
 import type { Runtime } from '../runtime.ts';
+import { DurationError } from '../pipeline/duration.ts';
 import type { Storage } from '../storage/open.ts';
 
 /** An error the user can act on: printed as one line, exit code 1. */
@@ -30,6 +31,16 @@ export const setWorkers = (t: WorkerTable) => {
 export async function processorsFor(rt: Runtime): Promise<Processors> {
   if (!workerTable) fail('pressdesk: this command runs queue workers; start it through the `pressdesk` command (bin/pressdesk.js)');
   return (await workerTable()).processorsFor(rt);
+}
+
+/** A flag read through a pipeline parser (src/pipeline/duration.ts): its refusal fails as "where: message". */
+export function flag<T>(where: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof DurationError) fail(`${where} ${err.message}`);
+    throw err;
+  }
 }
 
 /** For short commands: works beside a running `pressdesk start` (through its admin socket) or alone. */

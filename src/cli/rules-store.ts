@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runBacktest } from '../pipeline/backtest.ts';
+import { parseSince } from '../pipeline/duration.ts';
 import { activeRules } from '../services/active-rules.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
 import { parseQuery, RuleSyntaxError } from '../rules/query.ts';
@@ -13,18 +14,11 @@ import type { Db } from '../storage/db.ts';
 import { backtestStore, createRetagRun, getRuleVersion, latestRetagRun, listRuleVersions, type RetagRun, saveRuleVersion } from '../storage/rules.ts';
 import { requestRetag } from '../services/request-retag.ts';
 import { retag } from '../services/retag.ts';
-import { config, fail, say, withStorage } from './context.ts';
+import { config, fail, flag, say, withStorage } from './context.ts';
 import { rulesCommand } from './rules.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const PACKS: Record<string, () => string> = { 'uk-justice': shippedRulePack };
-
-/** "30d", "12h", "2w" -> milliseconds; anything else is refused with an example. */
-export function parseSince(v: string): number {
-  const m = /^(\d+)\s*([hdw])$/.exec(v.trim());
-  if (!m) fail(`rules: --since "${v}" is not a period; write e.g. 12h, 30d or 2w`);
-  return Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 'h' | 'd' | 'w'];
-}
 
 async function save(db: Db, yaml: string, file: string, message: string, copiedFrom?: number) {
   const { ruleSet, problems } = loadRuleSet(yaml, file);
@@ -114,7 +108,7 @@ export function register(program: Command): void {
   rules
     .command('test')
     .argument('<query>', 'a rule query, e.g. \'probation NEAR/3 hostel*\'')
-    .option('--since <period>', 'stored items of this period: 12h, 30d, 2w', '30d')
+    .option('--since <when>', 'stored items since then: 12h, 30d, 2w or a date', '30d')
     .option('--limit <n>', 'items to print (all are counted)', '20')
     .description('run one query over stored items: matching items with [highlighted] terms, and the count')
     .action(async (query: string, opts: { since: string; limit: string }) => {
@@ -124,7 +118,7 @@ export function register(program: Command): void {
         if (err instanceof RuleSyntaxError) fail(`rules: col ${err.offset + 1}: ${err.message}`);
         throw err;
       }
-      const since = new Date(Date.now() - parseSince(opts.since));
+      const since = flag('rules: --since', () => parseSince(opts.since, new Date()));
       await withStorage(async (s) => {
         // A backtest from no rules to this one query: its "gained" items are the matches.
         const edited = { topics: [{ id: 'test', name: 'test', rules: [{ id: 'query', query }], exclude: [] }], exclude: [] };
@@ -139,12 +133,12 @@ export function register(program: Command): void {
 
   rules
     .command('retag')
-    .option('--since <period>', 'only items of this period (default: all stored items)')
+    .option('--since <when>', 'only items since then: 12h, 30d, 2w or a date (default: all stored items)')
     .description('re-tag stored items with the active rules: queued for the workers, or run here when none is running')
     .action(async (opts: { since?: string }) => {
       const rt = await openRuntime(config(), { allowRemote: true });
       try {
-        const since = opts.since ? new Date(Date.now() - parseSince(opts.since)) : null;
+        const since = opts.since ? flag('rules: --since', () => parseSince(opts.since!, new Date())) : null;
         if ((await rt.queues.get('retag').getWorkersCount()) > 0) {
           const run = await requestRetag(rt, { since, requestedBy: null });
           say(`rules: retag run ${run.id} queued; follow it with \`pressdesk rules status\` or on the rules page`);

@@ -2,18 +2,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkUrl } from '../adapters/ssrf.ts';
-import { exportOpml, importOpml, type SourceSpec, sourceSpec } from '../pipeline/opml.ts';
+import type { Source, SourceSpec } from '../domain/types.ts';
+import { exportOpml, importOpml, sourceSpec } from '../pipeline/opml.ts';
+import { parseDuration } from '../pipeline/duration.ts';
 import type { Db } from '../storage/db.ts';
-import { addSource, listSources, type Source, setSourceEnabled } from '../storage/sources.ts';
-import { config, fail, say, withStorage } from './context.ts';
-
-/** "10m", "2h", "90s", "1d" or bare seconds -> seconds. */
-export function parseEvery(s: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(s);
-  const n = m ? Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86_400 }[m[2]!.toLowerCase() || 's'] ?? 1) : Number.NaN;
-  if (!(n >= 30)) fail(`sources: --every "${s}" is not an interval of at least 30 s; give minutes like 10m or hours like 2h`);
-  return Math.round(n);
-}
+import { addSource, listSources, setSourceEnabled } from '../storage/sources.ts';
+import { config, fail, flag, say, withStorage } from './context.ts';
 
 function checked(spec: SourceSpec | { problem: string }): SourceSpec {
   if ('problem' in spec) fail(`sources: ${spec.problem}`);
@@ -66,7 +60,7 @@ export function register(program: Command) {
       } catch {
         fail('sources: --selectors is not JSON; give an object like {"item": ".news li", "link": "a"}');
       }
-      const min = o.every ? parseEvery(o.every) : undefined;
+      const min = o.every ? flag('sources: --every', () => parseDuration(o.every!)) / 1000 : undefined;
       const spec = checked(
         sourceSpec({ url, name: o.name, kind: o.kind, selectors, minIntervalS: min, maxIntervalS: min ? Math.max(min, 21_600) : undefined, topics: o.topics?.split(',').map((t) => t.trim()) }),
       );

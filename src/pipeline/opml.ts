@@ -3,20 +3,7 @@
 // export re-imports losslessly, while other readers see an ordinary subscription list.
 // Source packs (src/packs/sources/*.json) hold the same specs, checked by the same `sourceSpec`.
 import { generateOpml, parseOpml } from 'feedsmith';
-import type { DedupPolicy, SourceKind } from '../domain/types.ts';
-
-export interface SourceSpec {
-  url: string;
-  name: string;
-  kind?: SourceKind;
-  selectors?: { item: string; link: string; title?: string; date?: string; summary?: string } | null;
-  minIntervalS?: number;
-  maxIntervalS?: number;
-  charset?: string | null;
-  dedupPolicy?: DedupPolicy;
-  topics?: string[];
-  enabled?: boolean;
-}
+import type { DedupPolicy, SourceSpec } from '../domain/types.ts';
 
 const EXTRA = ['pdKind', 'pdSelectors', 'pdMinInterval', 'pdMaxInterval', 'pdCharset', 'pdDedup', 'pdTopics', 'pdDisabled'] as const;
 type Outline = { text?: string; title?: string; xmlUrl?: string; htmlUrl?: string; category?: string; outlines?: Outline[] } & Partial<

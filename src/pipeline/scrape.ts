@@ -2,20 +2,10 @@
 // source (Napo's news page is the motivating case). Selectors are data typed by a person, so a bad or stale
 // one is reported by name instead of silently yielding nothing.
 import * as cheerio from 'cheerio';
-import type { FeedEntry, ParsedFeed } from '../domain/types.ts';
+import type { FeedEntry, ParsedFeed, ScrapeSelectors } from '../domain/types.ts';
 import { ParseError } from './parse.ts';
 import { parseDate } from './parse/dates.ts';
 import { sanitize } from './sanitize.ts';
-
-export interface ScrapeSelectors {
-  /** One element per item on the page. */
-  item: string;
-  /** Inside an item: the link (an <a>, or an element containing one). */
-  link: string;
-  title?: string;
-  date?: string;
-  summary?: string;
-}
 
 export interface ScrapeOptions {
   url: string;

@@ -20,7 +20,7 @@ import type { NewItem } from '../storage/items.ts';
 import { pollBatch } from '../storage/poll-batch.ts';
 import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
-import type { Source } from '../storage/sources.ts';
+import type { Source } from '../domain/types.ts';
 import { textOf, verdicts as tagged } from '../pipeline/verdicts.ts';
 import { activeRules } from './active-rules.ts';
 import { afterTagged } from './after-tagged.ts';

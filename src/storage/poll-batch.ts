@@ -4,7 +4,8 @@
 import type { Db } from './db.ts';
 import { type FeedItems, type InsertedItem, insertFeeds, storedIdentities } from './items.ts';
 import { type PollRecord, recordPolls } from './polls.ts';
-import { getSources, type Source } from './sources.ts';
+import type { Source } from '../domain/types.ts';
+import { getSources } from './sources.ts';
 
 /** What a batch function returns for one input that failed on its own: that caller is rejected with `cause`,
  *  the others get their answers. */

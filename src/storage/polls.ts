@@ -1,7 +1,8 @@
 // All SQL about polling: making sources due, claiming due ones (capped per host), recording each poll's
 // outcome (validators, health, next poll time, fetch log), failing-source notices. WebSub state: websub.ts.
 import type { Db, Row } from './db.ts';
-import { type Source, toSource } from './sources.ts';
+import type { Source } from '../domain/types.ts';
+import { toSource } from './sources.ts';
 
 const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 

@@ -1,53 +1,18 @@
 // The archive: full-text search over items, results grouped by story, and the story page's read. The index
 // (items_search, migration 011) is over the stored lexemes; the text condition repeats item_search_text
 // (migration 009) to decide phrases and to rank.
+import type { ItemHit, SearchFilters, StoryHit } from '../domain/types.ts';
 import type { Db } from './db.ts';
 
 // The item's full vector (migration 009's expression): title + body, or the summary when no body.
 const TEXT = `to_tsvector('english', item_search_text(i.title, i.summary_html, i.body_text))`;
 const ITEM_TIME = 'least(i.published_at, i.fetched_at)';
 
-export interface SearchFilters {
-  /** A tsquery for to_tsquery('english', …), from searchQuery(); none lists the newest stories. */
-  tsquery?: string;
-  /** searchQuery()'s screen for the index; without one the tsquery is checked on every item (same results). */
-  screen?: string | null;
-  topic?: string;
-  /** A source's name (any case), host or id. */
-  source?: string;
-  since?: Date;
-  until?: Date;
-}
-
 export interface SearchPage {
   limit?: number;
   offset?: number;
   /** Matched items listed per story (default 5; CSV export asks for all). */
   itemsPerStory?: number;
-}
-
-export interface ItemHit {
-  id: number;
-  title: string;
-  url: string | null;
-  source: string;
-  /** The item's time: its feed date unless that is after we fetched it. */
-  time: Date;
-}
-
-export interface StoryHit {
-  /** Null for an item not clustered yet: it is its own group. */
-  storyId: number | null;
-  headline: string;
-  headlineUrl: string | null;
-  topics: string[];
-  firstSeen: Date;
-  lastSeen: Date;
-  sourceCount: number;
-  itemCount: number;
-  /** Items of the story that match, and the first few of them. */
-  matched: number;
-  items: ItemHit[];
 }
 
 export interface SearchResult {

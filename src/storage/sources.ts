@@ -1,66 +1,7 @@
 // All SQL about sources: adding and editing them, claiming due polls (capped per host), and recording each
 // poll's outcome (validators, health, next poll time, fetch log) in one place.
-import type { DedupPolicy, SourceKind } from '../domain/types.ts';
+import type { Source, SourceSpec } from '../domain/types.ts';
 import type { Db, Row } from './db.ts';
-
-export interface Selectors {
-  item: string;
-  link: string;
-  title?: string;
-  date?: string;
-  summary?: string;
-}
-
-export interface SourceInput {
-  url: string;
-  name: string;
-  kind?: SourceKind;
-  selectors?: Selectors | null;
-  minIntervalS?: number;
-  maxIntervalS?: number;
-  charset?: string | null;
-  dedupPolicy?: DedupPolicy;
-  topics?: string[];
-  enabled?: boolean;
-}
-
-export interface Source {
-  id: number;
-  url: string;
-  host: string;
-  name: string;
-  kind: SourceKind;
-  selectors: Selectors | null;
-  minIntervalS: number;
-  maxIntervalS: number;
-  charset: string | null;
-  dedupPolicy: DedupPolicy;
-  topics: string[];
-  enabled: boolean;
-  createdAt: Date;
-  etag: string | null;
-  lastModified: string | null;
-  bodyHash: string | null;
-  pollsSinceFull: number;
-  intervalS: number | null;
-  nextPollAt: Date;
-  nextPollReason: string | null;
-  lastFetchAt: Date | null;
-  lastSuccessAt: Date | null;
-  lastNewItemAt: Date | null;
-  consecutiveFailures: number;
-  errorScore: number;
-  lastError: string | null;
-  lastStatus: number | null;
-  itemsPerDay: number | null;
-  failingSince: Date | null;
-  failingNotifiedAt: Date | null;
-  websubHub: string | null;
-  websubTopic: string | null;
-  websubSecret: string | null;
-  websubState: string | null;
-  websubLeaseUntil: Date | null;
-}
 
 const names = new Map<string, string>();
 /** snake_case column -> camelCase key, remembered (every poll converts the same forty column names). */
@@ -90,7 +31,7 @@ export const hostOf = (url: string) => new URL(url).hostname.toLowerCase();
 
 const INSERT_COLUMNS = 'url, host, name, kind, selectors, min_interval_s, max_interval_s, charset, dedup_policy, topics, enabled';
 
-function insertParams(s: SourceInput): unknown[] {
+function insertParams(s: SourceSpec): unknown[] {
   return [
     s.url,
     hostOf(s.url),
@@ -107,7 +48,7 @@ function insertParams(s: SourceInput): unknown[] {
 }
 
 /** Adds a source; an existing URL is left as it is. `created` says which happened. */
-export async function addSource(db: Db, s: SourceInput): Promise<{ source: Source; created: boolean }> {
+export async function addSource(db: Db, s: SourceSpec): Promise<{ source: Source; created: boolean }> {
   const made = await db.query(
     `INSERT INTO sources (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (url) DO NOTHING RETURNING *`,
@@ -147,7 +88,7 @@ export async function setSourceEnabled(db: Db, id: number, enabled: boolean, now
   return r ? toSource(r) : undefined;
 }
 
-export type SourceEdit = Partial<Pick<SourceInput, 'name' | 'kind' | 'selectors' | 'minIntervalS' | 'maxIntervalS' | 'charset' | 'dedupPolicy' | 'topics'>>;
+export type SourceEdit = Partial<Pick<SourceSpec, 'name' | 'kind' | 'selectors' | 'minIntervalS' | 'maxIntervalS' | 'charset' | 'dedupPolicy' | 'topics'>>;
 
 export async function updateSource(db: Db, id: number, e: SourceEdit): Promise<Source | undefined> {
   const [r] = await db.query(

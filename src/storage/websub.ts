@@ -1,6 +1,7 @@
 // All SQL about WebSub subscriptions: the hub a feed advertised, our per-source secret, and the lease.
 import type { Db } from './db.ts';
-import { type Source, toSource } from './sources.ts';
+import type { Source } from '../domain/types.ts';
+import { toSource } from './sources.ts';
 
 export interface WebsubState {
   hub: string | null;

@@ -50,7 +50,8 @@ describe('pressdesk sources', () => {
   it.each([
     [['sources', 'add', 'not a url'], /^sources: "not a url" is not a URL$/],
     [['sources', 'add', 'http://169.254.169.254/latest/meta-data/'], /^sources: pressdesk will not fetch http:\/\/169\.254\.169\.254\/latest\/meta-data\/ \(.*\); give a public http\(s\) URL$/],
-    [['sources', 'add', 'https://example.org/feed', '--every', '5s'], /^sources: --every "5s" is not an interval of at least 30 s/],
+    [['sources', 'add', 'https://example.org/feed', '--every', '5s'], /^sources: https:\/\/example\.org\/feed: poll intervals must be at least 30 s/],
+    [['sources', 'add', 'https://example.org/feed', '--every', '10'], /^sources: --every "10" is not a duration: give a number and a unit, like 10m, 72h, 30d or 2w$/],
     [['sources', 'add', 'https://example.org/news', '--kind', 'html'], /an html source needs selectors/],
     [['sources', 'import', '--pack', 'nope'], /^sources: there is no source pack "nope"/],
     [['sources', 'enable', '99'], /^sources: there is no source 99/],

@@ -2,43 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { csvCell, parseSince, storiesCsv } from '../../src/cli/stories.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import { openStorage } from '../../src/storage/open.ts';
 import { assignStory } from '../helpers/stories.ts';
 import { runCli } from '../helpers/cli.ts';
-
-describe('csv', () => {
-  it('defuses spreadsheet formulas and quotes what needs quoting', () => {
-    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
-    expect(['+1', '-2', '@SUM(A1)', '\tx'].map(csvCell)).toEqual(["'+1", "'-2", "'@SUM(A1)", "'\tx"]);
-    expect(csvCell('Probation, prisons')).toBe('"Probation, prisons"');
-    expect(csvCell('plain')).toBe('plain');
-  });
-
-  it('writes one row per matched item under its story', () => {
-    const t = new Date('2025-03-10T07:00:00Z');
-    const csv = storiesCsv([
-      { storyId: 4, headline: '=cmd', headlineUrl: null, topics: ['prisons'], firstSeen: t, lastSeen: t, sourceCount: 2, itemCount: 2, matched: 2,
-        items: [{ id: 1, title: 'A', url: null, source: 'BBC', time: t }, { id: 2, title: 'B, too', url: 'https://x/2', source: 'PA', time: t }] },
-    ]);
-    expect(csv.split('\r\n')).toEqual([
-      'story,headline,topics,first_seen,last_seen,sources,items,item,title,source,time,url',
-      "4,'=cmd,prisons,2025-03-10T07:00:00.000Z,2025-03-10T07:00:00.000Z,2,2,1,A,BBC,2025-03-10T07:00:00.000Z,",
-      "4,'=cmd,prisons,2025-03-10T07:00:00.000Z,2025-03-10T07:00:00.000Z,2,2,2,\"B, too\",PA,2025-03-10T07:00:00.000Z,https://x/2",
-      '',
-    ]);
-  });
-
-  it('reads --since as a duration or a date', () => {
-    const now = new Date('2025-04-01T00:00:00Z');
-    expect(parseSince('30d', now).toISOString()).toBe('2025-03-02T00:00:00.000Z');
-    expect(parseSince('12h', now).toISOString()).toBe('2025-03-31T12:00:00.000Z');
-    expect(parseSince('2025-03-01', now).toISOString()).toBe('2025-03-01T00:00:00.000Z');
-    expect(() => parseSince('lately', now)).toThrow(/stories: --since "lately"/);
-  });
-});
 
 // Each run starts PGlite cold (a few seconds).
 describe('pressdesk stories search (embedded storage)', () => {
@@ -87,5 +55,8 @@ describe('pressdesk stories search (embedded storage)', () => {
     const bad = runCli(['stories', 'search', 'escape AND (tooting'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^searchquery: .*\n {2}escape AND \(tooting\n {2}\s*\^/);
+    const lately = runCli(['stories', 'search', 'cookham', '--since', 'lately'], env);
+    expect(lately.code).toBe(1);
+    expect(lately.stderr).toBe('stories: --since "lately" is not a duration or a date: give a number and a unit, like 10m, 72h, 30d or 2w, or a date like 2025-03-01\n');
   }, 120_000);
 });

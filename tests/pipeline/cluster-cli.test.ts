@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { clusterLines, parseWindow } from '../../src/cli/cluster.ts';
+import { clusterLines } from '../../src/cli/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/cluster/holdout.jsonl', import.meta.url));
@@ -29,19 +29,6 @@ describe('clusterLines', () => {
   });
 });
 
-describe('parseWindow', () => {
-  it.each([
-    ['72h', 72],
-    ['3d', 72],
-    ['90m', 1.5],
-    ['48', 48],
-  ])('%s is %s hours', (s, h) => expect(parseWindow(s)).toBe(h));
-
-  it('refuses what is not a duration', () => {
-    for (const s of ['', '0h', '-3d', '3 weeks', 'h']) expect(() => parseWindow(s)).toThrow(/^cluster: --window .* is not a duration; give hours like 72h/);
-  });
-});
-
 describe('pressdesk cluster', () => {
   it('reads stdin, honours --window, and fails with one line on bad input', () => {
     const copy = (id: string, day: number) =>
@@ -56,5 +43,8 @@ describe('pressdesk cluster', () => {
     const bad = runCli(['cluster', '--input', '/nonexistent/items.jsonl'], {});
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe('cluster: cannot read /nonexistent/items.jsonl (ENOENT); check the path');
+    const hours = runCli(['cluster', '--window', '48'], {}, input);
+    expect(hours.code).toBe(1);
+    expect(hours.stderr.trim()).toBe('cluster: --window "48" is not a duration: give a number and a unit, like 10m, 72h, 30d or 2w');
   });
 });

@@ -79,7 +79,7 @@ for (const b of backends()) {
       // Save the plain version first so "current" is known.
       const saved = await post('/rules', { yaml: YAML, action: 'save', message: 'prison only' });
       expect(saved.statusCode).toBe(303);
-      const res = await post('/rules', { yaml: EDITED, action: 'backtest', days: '30' });
+      const res = await post('/rules', { yaml: EDITED, action: 'backtest', over: '30d' });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('Backtest: 1 gained, 0 lost');
       // The feed's entities decode to text that must be escaped again; its markup is gone.
@@ -87,6 +87,10 @@ for (const b of backends()) {
       expect(res.body).not.toContain('<img src');
       expect(res.body).not.toContain('Old jail story');
       expect(res.body).toContain('+prisons');
+      const typo = await post('/rules', { yaml: EDITED, action: 'backtest', over: 'a month' });
+      expect(typo.statusCode).toBe(422);
+      expect(typo.body).toContain('Backtest over the last: &quot;a month&quot; is not a duration: give a number and a unit');
+      expect(typo.body).not.toContain('Backtest: 1 gained');
     });
 
     it('saves with a message as a new version, queues a re-tag, and rolls back by copying', async () => {

@@ -42,7 +42,7 @@ describe('sources page and WebSub callbacks', () => {
   });
 
   it('adds a source, refuses a bad one with a message, shows health in words, edits, polls now, disables', async () => {
-    expect((await post('/sources', { url: 'https://www.gov.uk/government/organisations/ministry-of-justice.atom', name: 'MoJ', min_minutes: '10' })).statusCode).toBe(303);
+    expect((await post('/sources', { url: 'https://www.gov.uk/government/organisations/ministry-of-justice.atom', name: 'MoJ', min_every: '10m' })).statusCode).toBe(303);
     const bad = await post('/sources', { url: 'http://169.254.169.254/latest/' });
     expect(bad.headers.location).toBe('/sources');
     const s = (await addSource(t.db, { url: 'https://www.gov.uk/government/organisations/ministry-of-justice.atom', name: 'x' })).source;
@@ -54,10 +54,17 @@ describe('sources page and WebSub callbacks', () => {
     expect(list.body).toContain('HTTP 404: the feed is not there any more');
     expect(list.body).not.toContain('169.254.169.254');
 
-    expect((await post(`/sources/${s.id}`, { name: 'Ministry of Justice', kind: 'feed', min_minutes: '15', max_minutes: '120', dedup: 'link', topics: 'prisons, probation' })).statusCode).toBe(303);
+    expect((await post(`/sources/${s.id}`, { name: 'Ministry of Justice', kind: 'feed', min_every: '15m', max_every: '2h', dedup: 'link', topics: 'prisons, probation' })).statusCode).toBe(303);
     expect(await getSource(t.db, s.id)).toMatchObject({ name: 'Ministry of Justice', minIntervalS: 900, maxIntervalS: 7200, dedupPolicy: 'link', topics: ['prisons', 'probation'], url: s.url });
     const detail = await page(`/sources/${s.id}`);
     expect(detail.body).toContain('Recent polls');
+    expect(detail.body).toContain('value="15m"');
+    expect(detail.body).toContain('value="2h"');
+    const typo = await post(`/sources/${s.id}`, { name: 'Ministry of Justice', kind: 'feed', min_every: '15' });
+    expect(typo.headers.location).toBe(`/sources/${s.id}`);
+    const flashed = /pd_flash=([^.;]+)/.exec(String(typo.headers['set-cookie']))?.[1] ?? '';
+    expect(Buffer.from(decodeURIComponent(flashed), 'base64url').toString('utf8')).toContain('Poll at most every: \\"15\\" is not a duration: give a number and a unit');
+    expect((await getSource(t.db, s.id))?.minIntervalS).toBe(900);
 
     await post(`/sources/${s.id}/poll`);
     const jobs = await t.queues.get('poll-source').getJobs(['waiting']);

@@ -91,6 +91,10 @@ describe('stories pages', () => {
     const bad = await get('/stories?q=%28tooting');
     expect(bad.statusCode).toBe(200);
     expect(bad.body).toMatch(/role="alert">searchquery: /);
+    const lately = await get('/stories?q=jail&since=lately');
+    expect(lately.body).toContain('stories: since &quot;lately&quot; is not a duration or a date');
+    expect(lately.body).not.toContain('Cookham Wood');
+    expect((await get('/stories.csv?since=lately')).statusCode).toBe(400);
   });
 
   it('exports a search as CSV with formula cells defused', async () => {

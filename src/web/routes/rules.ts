@@ -23,13 +23,12 @@ import {
 } from '../../storage/rules.ts';
 import { requestRetag } from '../../services/request-retag.ts';
 import { sendError } from '../errors.ts';
-import { field } from '../form.ts';
+import { durationField, field } from '../form.ts';
 import { flash, paginate, sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
 
 const editor = { config: { auth: 'editor' as const } };
 const FILE = 'rules.yaml';
-const DAY = 86_400_000;
 
 /** Runs a backtest of `edited` against `current` over stored items dated since `since`: only the items whose
  *  words a changed rule needs are read (migration 008's word index), the rest are counted. */
@@ -45,11 +44,6 @@ function withLines(yaml: string, problems: RuleProblem[]) {
     return { ...p, source: `${prefix}${lines[p.line - 1] ?? ''}`, caret: `${' '.repeat(prefix.length + Math.max(0, p.col - 1))}^` };
   });
 }
-
-const days = (v: string) => {
-  const n = Number.parseInt(v, 10);
-  return Number.isInteger(n) && n >= 1 && n <= 365 ? n : 30;
-};
 
 export async function ruleRoutes(app: FastifyInstance, deps: WebDeps) {
   const { db } = deps;
@@ -87,7 +81,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: WebDeps) {
       title: 'Rules',
       active: { version: active.version, shipped: active.version === 0 },
       yaml: active.yaml,
-      days: 30,
+      over: '30d',
       message: '',
       stats,
       versions: versions.map((v) => ({ ...v, active: v.number === active.version })),
@@ -112,17 +106,19 @@ export async function ruleRoutes(app: FastifyInstance, deps: WebDeps) {
     const yaml = field(req.body, 'yaml', true).replace(/\r\n/g, '\n');
     const action = field(req.body, 'action');
     const message = field(req.body, 'message');
-    const window = days(field(req.body, 'days'));
+    const over = field(req.body, 'over') || '30d';
+    const window = durationField(req.body, 'over', 'Backtest over the last');
     const { ruleSet, problems } = loadRuleSet(yaml, FILE);
-    const kept = { yaml, message, days: window };
+    const kept = { yaml, message, over };
     if (problems.length) {
       return page(req, reply.code(422), { ...kept, problems: withLines(yaml, problems), refused: action === 'save' ? 'save' : action === 'backtest' ? 'backtest' : undefined });
     }
     if (action === 'check') return page(req, reply, { ...kept, checked: true });
     if (action === 'backtest') {
+      if ('problem' in window) return page(req, reply.code(422), { ...kept, overProblem: window.problem });
       const active = await activeRules(db);
       const started = performance.now();
-      const result = await backtestStored(db, active.ruleSet, ruleSet, new Date(now().getTime() - window * DAY));
+      const result = await backtestStored(db, active.ruleSet, ruleSet, new Date(now().getTime() - (window.ms ?? 30 * 86_400_000)));
       return page(req, reply, { ...kept, backtest: { ...result, ms: Math.round(performance.now() - started) }, diff: diffRuleSets(active.ruleSet, ruleSet) });
     }
     if (action !== 'save') return sendError(req, reply, 400, 'rules: choose Check, Backtest or Save');

@@ -3,11 +3,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import { checkUrl } from '../../adapters/ssrf.ts';
-import { type SourceSpec, sourceSpec } from '../../pipeline/opml.ts';
+import type { Source, SourceSpec } from '../../domain/types.ts';
+import { sourceSpec } from '../../pipeline/opml.ts';
 import { fetchResultCounts, makeDue, recentFetches, sourceHealthCounts } from '../../storage/polls.ts';
-import { addSource, getSource, listSources, type Source, setSourceEnabled, updateSource } from '../../storage/sources.ts';
+import { addSource, getSource, listSources, setSourceEnabled, updateSource } from '../../storage/sources.ts';
 import { sendError } from '../errors.ts';
-import { field } from '../form.ts';
+import { durationField, field } from '../form.ts';
 import { addMetrics } from '../metrics.ts';
 import { flash, sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
@@ -18,6 +19,8 @@ type P = { Params: { id: string } };
 const DAY_MS = 86_400_000;
 
 const minutes = (s: number | null) => (s == null ? '' : s % 3600 === 0 ? `${s / 3600} h` : `${Math.round(s / 60)} min`);
+/** Seconds as the form's duration text, read back by the same grammar. */
+const every = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
 
 function view(s: Source) {
   const state = !s.enabled ? 'disabled' : s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'new';
@@ -33,15 +36,17 @@ function specFrom(body: unknown, allowPrivate: boolean): SourceSpec | { problem:
   } catch {
     return { problem: 'Selectors must be JSON, like {"item": ".news li", "link": "a"}.' };
   }
-  const min = Number(field(body, 'min_minutes')) * 60 || undefined;
-  const max = Number(field(body, 'max_minutes')) * 60 || undefined;
+  const min = durationField(body, 'min_every', 'Poll at most every');
+  if ('problem' in min) return min;
+  const max = durationField(body, 'max_every', 'Poll at least every');
+  if ('problem' in max) return max;
   const spec = sourceSpec({
     url: field(body, 'url'),
     name: field(body, 'name') || undefined,
     kind: field(body, 'kind') || 'feed',
     selectors,
-    minIntervalS: min,
-    maxIntervalS: max,
+    minIntervalS: min.ms && min.ms / 1000,
+    maxIntervalS: max.ms && max.ms / 1000,
     charset: field(body, 'charset') || null,
     dedupPolicy: field(body, 'dedup') || undefined,
     topics: field(body, 'topics').split(',').map((t) => t.trim()).filter(Boolean),
@@ -111,7 +116,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: WebDeps) {
     const s = await target(req, reply);
     if (!s) return reply;
     const fetches = await recentFetches(db, s.id, 20);
-    return sendPage(req, reply, 'sources-edit', { title: s.name, source: view(s), fetches, minMinutes: s.minIntervalS / 60, maxMinutes: s.maxIntervalS / 60 });
+    return sendPage(req, reply, 'sources-edit', { title: s.name, source: view(s), fetches, minEvery: every(s.minIntervalS), maxEvery: every(s.maxIntervalS) });
   });
 
   app.post<P>('/sources/:id', editor, async (req, reply) => {

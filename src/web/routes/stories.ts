@@ -2,10 +2,13 @@
 // its coverage by source and highlighted rule matches, feedback forms, and editors' split / merge / headline.
 // Everything from feeds reaches templates as plain text ({{x}} escapes it); highlights are segments, not HTML.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { storiesCsv } from '../../cli/stories.ts';
-import { SearchQueryError, searchQuery } from '../../pipeline/searchquery.ts';
+import type { SearchFilters } from '../../domain/types.ts';
+import { DurationError, parseSince } from '../../pipeline/duration.ts';
+import { searchFilters } from '../../pipeline/search-filters.ts';
+import { SearchQueryError } from '../../pipeline/searchquery.ts';
 import { stripHtml } from '../../rules/text.ts';
-import { type CoverageItem, type SearchFilters, searchStories, storyCoverage } from '../../storage/search.ts';
+import { exportStories } from '../../services/export-stories.ts';
+import { type CoverageItem, searchStories, storyCoverage } from '../../storage/search.ts';
 import { mergeStories } from '../../services/merge-stories.ts';
 import { setHeadline } from '../../services/set-headline.ts';
 import { splitItem } from '../../services/split-item.ts';
@@ -19,12 +22,8 @@ import type { WebDeps } from '../server.ts';
 const anyone = { config: { auth: ANY_ROLE } };
 const editor = { config: { auth: 'editor' as const } };
 const PER_PAGE = 20;
-const SINCE: Record<string, { days: number; label: string }> = {
-  '1d': { days: 1, label: 'last 24 hours' },
-  '7d': { days: 7, label: 'last 7 days' },
-  '30d': { days: 30, label: 'last 30 days' },
-  '365d': { days: 365, label: 'last year' },
-};
+/** The "Published" choices: durations in the one grammar (src/pipeline/duration.ts), as the CLI's --since. */
+const SINCE: Record<string, string> = { '1d': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '365d': 'last year' };
 
 type SQ = { Querystring: { q?: string; topic?: string; source?: string; since?: string; page?: string } };
 type P = { Params: { id: string } };
@@ -66,19 +65,14 @@ const hitsOf = (item: CoverageItem, f: string): Hit[] =>
 /** Only web links become hrefs: a feed can put javascript: in a link. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
 
+/** The query string as search filters; a query or date that cannot be read comes back as `error`. */
 function filtersFrom(q: SQ['Querystring'], now: Date): { filters: SearchFilters; notes: string[]; error?: string } {
-  const since = SINCE[q.since ?? ''];
-  const filters: SearchFilters = {
-    topic: q.topic?.trim() || undefined,
-    source: q.source?.trim() || undefined,
-    since: since ? new Date(now.getTime() - since.days * 86_400_000) : undefined,
-  };
-  if (!q.q?.trim()) return { filters, notes: [] };
   try {
-    const s = searchQuery(q.q);
-    return { filters: { ...filters, tsquery: s.tsquery, screen: s.screen }, notes: s.notes };
+    const since = q.since?.trim() ? parseSince(q.since, now) : undefined;
+    return searchFilters({ query: q.q, topic: q.topic, source: q.source, since });
   } catch (err) {
-    if (err instanceof SearchQueryError) return { filters, notes: [], error: `${err.message} (at character ${err.offset + 1})` };
+    if (err instanceof SearchQueryError) return { filters: {}, notes: [], error: `${err.message} (at character ${err.offset + 1})` };
+    if (err instanceof DurationError) return { filters: {}, notes: [], error: `stories: since ${err.message}` };
     throw err;
   }
 }
@@ -98,12 +92,12 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
     return sendPage(req, reply, 'stories', {
       title: 'Stories',
       form: { q: q.q ?? '', topic: q.topic ?? '', source: q.source ?? '' },
-      sinceOptions: [{ value: '', label: 'any time', selected: !SINCE[q.since ?? ''] }, ...Object.entries(SINCE).map(([value, s]) => ({ value, label: s.label, selected: q.since === value }))],
+      sinceOptions: [{ value: '', label: 'any time', selected: !SINCE[q.since ?? ''] }, ...Object.entries(SINCE).map(([value, label]) => ({ value, label, selected: q.since === value }))],
       stories,
       notes,
       error,
       pager,
-      searched: Boolean(q.q?.trim() || q.topic || q.source || SINCE[q.since ?? '']),
+      searched: Boolean(q.q?.trim() || q.topic || q.source || filters.since),
       csvHref: `/stories.csv?${params}`,
     });
   });
@@ -111,12 +105,12 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get<SQ>('/stories.csv', anyone, async (req, reply) => {
     const { filters, error } = filtersFrom(req.query, now());
     if (error) return sendError(req, reply, 400, error);
-    const res = await searchStories(db, filters, { limit: 1000, itemsPerStory: 1000 });
+    const csv = await exportStories({ db }, filters);
     const stamp = now().toISOString().slice(0, 10);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="pressdesk-stories-${stamp}.csv"`)
-      .send(`\ufeff${storiesCsv(res.hits)}`); // the BOM makes Excel read UTF-8
+      .send(`\ufeff${csv}`); // the BOM makes Excel read UTF-8
   });
 
   /** The live story named in the URL; a merged one redirects to where it went; else a 404 already sent. */
