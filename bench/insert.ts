@@ -4,7 +4,7 @@
 // 1, 2, 4, 8 and 24 statements in flight (24 = one per poll, as before the shared insert batcher) and one or
 // ten feeds per statement. Printed: the server backends' CPU per item (from /proc: PostgreSQL on this machine
 // only) and the wall time, each as a ratio to the first row, measured in the same run. Why
-// src/storage/poll-batch.ts keeps INSERT_LANES at 2.
+// src/services/poll-batch.ts keeps INSERT_LANES at 2.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';

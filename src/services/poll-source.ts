@@ -17,7 +17,7 @@ import { type PollErrorKind, type PollOutcome, nextPoll } from '../pipeline/sche
 import { linksFromHeader } from '../pipeline/websub.ts';
 import type { TopicMatch } from '../domain/types.ts';
 import type { NewItem } from '../storage/items.ts';
-import { pollBatch } from '../storage/poll-batch.ts';
+import { pollBatch } from './poll-batch.ts';
 import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
 import type { Source } from '../domain/types.ts';

@@ -96,3 +96,8 @@ export async function openPglite(dir?: string, from?: Blob): Promise<Db & { pgli
   const root = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), ...(from ? { loadDataDir: from } : {}) });
   return Object.assign(pgliteDb(root, root), { pglite: root });
 }
+
+/** One round trip: the health check's "is the database answering?". */
+export async function ping(db: Db): Promise<void> {
+  await db.query('SELECT 1');
+}

@@ -50,7 +50,7 @@ function toItem(r: Row): Item {
 }
 
 /** Which of these identities each source has stored already, for several sources in one read (concurrent polls
- *  ask together, src/storage/poll-batch.ts). A changed feed mostly repeats what it carried before; knowing that
+ *  ask together, src/services/poll-batch.ts). A changed feed mostly repeats what it carried before; knowing that
  *  spares tagging and sending those entries. The insert's ON CONFLICT stays the guard. */
 export async function storedIdentities(db: Db, asks: { sourceId: number; identities: string[] }[]): Promise<Set<string>[]> {
   const sources: number[] = [];
@@ -117,7 +117,7 @@ export async function insertItems(db: Db, sourceId: number, items: NewItem[], fe
   return (await insertFeeds(db, [{ sourceId, items, fetchedAt }]))[0]!;
 }
 
-/** insertItems for several feeds in ONE statement (what concurrent polls write, src/storage/poll-batch.ts): the
+/** insertItems for several feeds in ONE statement (what concurrent polls write, src/services/poll-batch.ts): the
  *  new items of each feed, in its input order. Feeds are inserted in the order given, so when two of them carry
  *  the same canonical URL the earlier one stores it, as two statements in that order would. */
 export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<InsertedItem[][]> {

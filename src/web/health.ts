@@ -1,4 +1,5 @@
 // What /healthz and the home page report: each dependency up or down, with a detail a person can act on.
+import { ping } from '../storage/db.ts';
 import type { WebDeps } from './server.ts';
 
 export interface Health {
@@ -12,7 +13,7 @@ const within = <T>(p: Promise<T>, ms: number) =>
 
 export async function checkHealth(deps: Pick<WebDeps, 'db' | 'redis' | 'storageDescribe' | 'config'>): Promise<Health> {
   const [db, redis] = await Promise.all([
-    within(deps.db.query('SELECT 1'), 2000).then(
+    within(ping(deps.db), 2000).then(
       () => ({ status: 'up' as const, detail: deps.storageDescribe }),
       (e: Error) => ({ status: 'down' as const, detail: `${deps.storageDescribe}: ${e.message}` }),
     ),

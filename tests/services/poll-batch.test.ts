@@ -2,7 +2,8 @@
 // failed batch fails every caller in it (nothing is acknowledged that was not written).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem, type NewItem } from '../../src/storage/items.ts';
-import { coalesce, Failed, pollBatch } from '../../src/storage/poll-batch.ts';
+import { coalesce, Failed } from '../../src/adapters/coalesce.ts';
+import { pollBatch } from '../../src/services/poll-batch.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 
