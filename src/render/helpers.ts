@@ -72,7 +72,8 @@ export function quoteLine(q: unknown): string {
   const t = asText(text).trim().replace(/^[“"]|[”"]$/g, '');
   if (!t) return '';
   const who = [asText(speaker).trim(), asText(role).trim()].filter(Boolean).join(', ');
-  return who ? `“${t}” said ${who}.` : `“${t}”`;
+  // British style: a full stop closing the quotation becomes a comma before "said".
+  return who ? `“${t.replace(/\.$/, ',')}” said ${who}.` : `“${t}”`;
 }
 
 export function registerReleaseHelpers(hbs: typeof Handlebars) {

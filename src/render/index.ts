@@ -31,16 +31,17 @@ registerPartials('releases/partials/', 'releases/');
 /** Every helper registered above, plus Handlebars' built-ins. */
 export const KNOWN_HELPERS: Readonly<Record<string, true>> = Object.freeze(Object.fromEntries(Object.keys(hbs.helpers).map((h) => [h, true as const])));
 
-export const COMPILE_OPTIONS: CompileOptions = Object.freeze({ strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
-export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = Object.freeze({ allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+// Functions, not constants: Handlebars writes into the options objects it is given.
+export const compileOptions = (): CompileOptions => ({ strict: false, knownHelpers: { ...KNOWN_HELPERS }, knownHelpersOnly: true });
+export const runtimeOptions = (): Handlebars.RuntimeOptions => ({ allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
 
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
 
 /** Compiles with the hardened options; the result runs with prototype access off. */
 export function compile(source: string, opts: { plainText?: boolean } = {}): (ctx: object) => string {
   // Plain text (an email's text part, a subject line) is not HTML: escaping would show "&amp;" to readers.
-  const t = hbs.compile(source, opts.plainText ? { ...COMPILE_OPTIONS, noEscape: true } : COMPILE_OPTIONS);
-  return (ctx) => t(ctx, RUNTIME_OPTIONS);
+  const t = hbs.compile(source, { ...compileOptions(), noEscape: Boolean(opts.plainText) });
+  return (ctx) => t(ctx, runtimeOptions());
 }
 
 const cache = new Map<string, (ctx: object) => string>();
