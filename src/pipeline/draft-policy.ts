@@ -52,7 +52,7 @@ export function shouldDraft(
     const refuse = (reason: string) => {
       first ??= { draft: false, reason, topic };
     };
-    if (!p || !p.enabled) {
+    if (!p?.enabled) {
       refuse(`automatic drafts are off for ${topic}`);
       continue;
     }

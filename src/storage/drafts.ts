@@ -294,3 +294,10 @@ export async function setApproverMustNotBeLastEditor(db: Db, on: boolean): Promi
     [NOT_LAST_EDITOR, JSON.stringify(on)],
   );
 }
+
+/** The union's profile for releases (settings key drafts.union), as stored; undefined when not set. */
+export async function getUnionSetting(db: Db): Promise<Record<string, unknown> | undefined> {
+  const rows = await db.query<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'drafts.union'`);
+  const v = rows[0]?.value;
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+}
