@@ -91,21 +91,12 @@ export function pickTemplate(
 
 /** Readable plain text of a release: paragraphs and list items on their own lines. */
 export function releaseText(html: string): string {
-  const blocks = html
+  return html
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<br\s*\/?>/gi, '\n')
-    .split(/<\/?(?:p|h[1-6]|ul|ol|blockquote|div)\b[^>]*>|<\/li>/i);
-  return blocks
-    .map((b) =>
-      b
-        .split('\n')
-        .map((l) => htmlToText(l))
-        .filter(Boolean)
-        .map((l) => (/^-\s/.test(l) ? l : l.replace(/^-$/, '')))
-        .join('\n'),
-    )
-    .map((b) => b.replace(/^- (?=\S)/gm, '- '))
-    .filter((b) => b.trim())
+    .split(/<\/?(?:p|h[1-6]|ul|ol|blockquote|div)\b[^>]*>/i)
+    .map((block) => block.split('\n').map(htmlToText).filter(Boolean).join('\n'))
+    .filter(Boolean)
     .join('\n\n');
 }
 

@@ -47,7 +47,7 @@ export function excerpt(text: string, max = 280): string {
   if (s.length <= max) return s;
   const cut = s.slice(0, max + 1);
   const at = cut.lastIndexOf(' ');
-  return `${(at > max * 0.6 ? cut.slice(0, at) : s.slice(0, max)).replace(/[\s,;:.–-]+$/, '')}…`;
+  return `${(at > max * 0.5 ? cut.slice(0, at) : s.slice(0, max)).replace(/[\s,;:.–-]+$/, '')}…`;
 }
 
 /** Sentences holding any of the terms (whole words, any case), in text order, at most `max`. */
