@@ -15,7 +15,8 @@ export async function seedStory(
      ON CONFLICT (url) DO UPDATE SET name = excluded.name RETURNING id`,
     [url, new URL(url).hostname, s.sourceName ?? 'HM Prison and Probation Service (GOV.UK)', s.category ?? null],
   );
-  const at = s.at ?? new Date('2026-07-01T08:00:00Z');
+  // Four days apart unless told: beyond the clusterer's 72 h window, so each seeded story stays its own.
+  const at = s.at ?? new Date(Date.parse('2026-01-01T08:00:00Z') + n * 4 * 86_400_000);
   const [item] = await db.query<{ id: number }>(
     `INSERT INTO items (source_id, identity, url, title, summary_html, published_at, fetched_at)
      VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
