@@ -1,6 +1,9 @@
 // What services take from a process's runtime. Each service names the parts it uses (Pick), so tests and
 // benchmarks build only those, and no service reaches for a global.
+import type { Mailer } from '../adapters/mailer.ts';
+import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
+import type { Db } from '../storage/db.ts';
 
 export type Deps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer' | 'secret'>;
 
@@ -12,3 +15,19 @@ export type IngestDeps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mai
 
 /** How pressdesk names itself to the servers it fetches from. */
 export const userAgent = (deps: Pick<Runtime, 'config'>) => `pressdesk/0.1 (media monitoring; +${deps.config.publicUrl})`;
+
+/** What the draft services need: web, CLI and workers pass their Runtime (which has all of it), tests pass a
+ *  database, an outbox mailer and a fake clock. */
+export interface DraftDeps {
+  db: Db;
+  mailer: Pick<Mailer, 'send'>;
+  config: Pick<Config, 'publicUrl'>;
+  /** Signs approval links (SECRET_KEY). */
+  secret: Buffer;
+  now: () => Date;
+}
+
+/** The page a signed link opens (GET: confirm; POST: act). */
+export const draftLinkUrl = (publicUrl: string, token: string) => `${publicUrl}/drafts/link/${token}`;
+/** The draft's page in the web UI (log-in required). */
+export const draftPageUrl = (publicUrl: string, draftId: number) => `${publicUrl}/drafts/${draftId}`;
