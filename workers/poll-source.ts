@@ -12,12 +12,14 @@ import { FetchError, type FetchResult, fetchUrl, parseCacheHeaders, parseRetryAf
 import type { JobData } from '../src/adapters/queues.ts';
 import type { FeedEntry, ParsedFeed } from '../src/domain/types.ts';
 import { decode } from '../src/pipeline/decode.ts';
+import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from '../src/pipeline/lexemes.ts';
 import { identity, normalize } from '../src/pipeline/normalize.ts';
 import { ParseError, parse } from '../src/pipeline/parse.ts';
-import { htmlToText } from '../src/pipeline/sanitize.ts';
+import { htmlToText } from '../src/pipeline/text.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../src/pipeline/schedule.ts';
 import { linksFromHeader } from '../src/pipeline/websub.ts';
-import type { NewItem, TopicMatch } from '../src/storage/items.ts';
+import { itemWords } from '../src/pipeline/words.ts';
+import { englishStems, type NewItem, type TopicMatch } from '../src/storage/items.ts';
 import { pollBatch } from '../src/storage/poll-batch.ts';
 import type { PollRecord } from '../src/storage/polls.ts';
 import { setWebsub } from '../src/storage/websub.ts';
@@ -161,6 +163,14 @@ export async function pollSource(rt: IngestRuntime, sourceId: number, opts: { fo
   const result: PollRecord['result'] = failure ? 'error' : res?.status === 304 ? 'not_modified' : feed ? 'ok' : 'unchanged';
   // Two statements, no transaction: items (with topics) first; if the process dies before the health is
   // recorded, the claim lapses, the source is polled again and the items are already there.
+  if (rows.length) {
+    // The backtest's words and the search lexemes, computed here rather than by the database's trigger.
+    const lexemes = stemmerAgrees(await englishStems(rt.db, STEMMER_PROBE));
+    for (const r of rows) {
+      r.words = itemWords(r);
+      r.lexemes = lexemes ? searchLexemes(r) : null;
+    }
+  }
   const fresh = rows.length ? await batch.insert({ sourceId: source.id, items: rows, fetchedAt: now }) : [];
   if (outcome.ok) outcome.newItems = fresh.length;
   const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);

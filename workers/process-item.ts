@@ -12,9 +12,9 @@ import { normalizeUrl } from '../src/pipeline/normalize.ts';
 import { tag } from '../src/pipeline/tag.ts';
 import { activeMatcher as activeRulesMatcher } from '../src/rules/active.ts';
 import type { Matcher } from '../src/rules/compile.ts';
-import { itemWords } from '../src/storage/item-words.ts';
-import { searchLexemes } from '../src/storage/search-lexemes.ts';
-import { getItem, type Item, saveExtraction, saveTopicsMany, type TopicMatch } from '../src/storage/items.ts';
+import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from '../src/pipeline/lexemes.ts';
+import { itemWords } from '../src/pipeline/words.ts';
+import { englishStems, getItem, type Item, saveExtraction, saveTopicsMany, type TopicMatch } from '../src/storage/items.ts';
 import { getSource } from '../src/storage/sources.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { clusterItems } from './cluster-item.ts';
@@ -133,11 +133,13 @@ async function fill(rt: IngestRuntime, item: Item, signal: AbortSignal): Promise
     const canonical = page.canonicalUrl ? normalizeUrl(page.canonicalUrl) : undefined;
     const better = page.text.length > (item.bodyText?.length ?? 0) ? page.text : undefined;
     const withBody = better ? { title: item.title, summaryHtml: item.summaryHtml, bodyText: better, url: item.url } : undefined;
+    // searchLexemes speaks only for a database whose stemmer it mirrors; elsewhere the trigger computes them.
+    const jsLexemes = withBody !== undefined && stemmerAgrees(await englishStems(rt.db, STEMMER_PROBE));
     const saved = await saveExtraction(rt.db, item.id, {
       status: 'done',
       bodyText: better,
       words: withBody && itemWords(withBody),
-      lexemes: withBody && searchLexemes(withBody),
+      lexemes: withBody && jsLexemes ? searchLexemes(withBody) : null,
       canonicalUrl: canonical,
       author: page.authors.join(', ') || undefined,
       publishedAt: page.published,

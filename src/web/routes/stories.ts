@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { storiesCsv } from '../../cli/stories.ts';
 import { SearchQueryError, searchQuery } from '../../pipeline/searchquery.ts';
-import { stripHtml } from '../../rules/text.ts';
+import { stripHtml } from '../../pipeline/text.ts';
 import { type CoverageItem, type SearchFilters, searchStories, storyCoverage } from '../../storage/search.ts';
 import { mergeStories, setHeadline, splitItem, storyState } from '../../storage/stories.ts';
 import { sendError } from '../errors.ts';
