@@ -10,6 +10,7 @@ import { compileRules } from '../src/rules/compile.ts';
 import { shippedRulePack } from '../src/rules/pack.ts';
 import { loadRuleSet } from '../src/rules/ruleset.ts';
 import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
+import { itemWords } from '../src/pipeline/words.ts';
 import { insertItems, type NewItem } from '../src/storage/items.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { backtestStore, itemTextBatch } from '../src/storage/rules.ts';
@@ -81,11 +82,13 @@ for (let i = 0; i < N; i += 1000) {
   const batch: NewItem[] = [];
   for (let j = i; j < Math.min(N, i + 1000); j++) {
     const justice = rnd() < 0.15 ? 0.06 : 0.002;
-    batch.push({
+    const item: NewItem = {
       identity: `b${j}`, canonicalUrl: null, guid: null, url: `https://bench.example/${j}`, title: words(10, justice),
       summaryHtml: `<p>${words(40, justice)}</p>`, contentHtml: null, bodyText: words(300, justice), author: null,
       publishedAt: new Date(now.getTime() - rnd() * 25 * 86_400_000).toISOString(), categories: [], extractStatus: 'done',
-    });
+    };
+    item.words = itemWords(item); // as the poll worker sends them (else the trigger computes them in SQL)
+    batch.push(item);
   }
   await insertItems(db, source, batch, now);
 }

@@ -9,7 +9,8 @@ import { bandKeys, clusterBatch, signature } from '../src/pipeline/cluster.ts';
 import { hash32, jaccard, shingles } from '../src/pipeline/cluster/minhash.ts';
 import { pairwise } from '../src/pipeline/cluster/pairwise.ts';
 import { similarity } from '../src/pipeline/cluster/similarity.ts';
-import { COMMON, fold, names, stripHtml, term, terms } from '../src/pipeline/cluster/text.ts';
+import { COMMON, fold, names, term, terms } from '../src/pipeline/cluster/text.ts';
+import { stripHtml } from '../src/pipeline/text.ts';
 
 type Fx = ItemText & { story: string };
 const load = (name: string): Fx[] =>

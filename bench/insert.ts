@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/storage/db.ts';
-import { type FeedItems, insertFeeds, type NewItem } from '../src/storage/items.ts';
+import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from '../src/pipeline/lexemes.ts';
+import { itemWords } from '../src/pipeline/words.ts';
+import { englishStems, type FeedItems, insertFeeds, type NewItem } from '../src/storage/items.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { addSource } from '../src/storage/sources.ts';
 import { VOCAB } from './_vocab.ts';
@@ -36,13 +38,17 @@ function feedItems(f: number): NewItem[] {
     const text = words(90);
     const tagged = (f * ITEMS + i) % 7 === 0;
     const hit = (start: number) => ({ field: 'body', start, end: start + 6, text: text.slice(start, start + 6) });
-    return {
+    const item: NewItem = {
       identity: `guid:${f}-${i}`, canonicalUrl: `https://news.example/${f}/${i}`, guid: `${f}-${i}`, url: `https://news.example/${f}/${i}`,
       title: words(9), summaryHtml: `<p>${text}</p>`, contentHtml: null, bodyText: text, author: null,
       publishedAt: new Date(Date.UTC(2026, 10, 19, 8, i)).toISOString(), categories: ['Justice'], extractStatus: 'not_needed',
       processedAt: new Date().toISOString(),
       topics: tagged ? [{ topic: 'prisons', rule: 'prisons-1', matches: [hit(0), hit(14)] }, { topic: 'probation', rule: 'probation-2', matches: [hit(28)] }] : [],
     };
+    // What the poll worker sends with each item (lexemes dropped in measure where the stemmer disagrees).
+    item.words = itemWords(item);
+    item.lexemes = searchLexemes(item);
+    return item;
   });
 }
 const feeds = Array.from({ length: FEEDS }, (_, f) => feedItems(f));
@@ -62,6 +68,7 @@ async function measure(lanes: number, perStatement: number): Promise<{ cpuUs: nu
   const db = openPostgres(PG, { schema, max: lanes });
   try {
     await migrate(db);
+    if (!stemmerAgrees(await englishStems(db, STEMMER_PROBE))) for (const f of feeds) for (const it of f) it.lexemes = null;
     const sources: number[] = [];
     for (let f = 0; f < FEEDS; f++) sources.push((await addSource(db, { url: `https://feeds.example/${f}.xml`, name: `feed ${f}` })).source.id);
     // One backend per lane, all open before the clock starts.

@@ -5,7 +5,8 @@
 import { minhashKeys, minhash, shingles } from './cluster/minhash.ts';
 import type { Signature, StoryCandidate } from '../domain/stories.ts';
 import { type Similarity, similarity } from './cluster/similarity.ts';
-import { COMMON, names, stripHtml, terms } from './cluster/text.ts';
+import { COMMON, names, terms } from './cluster/text.ts';
+import { stripHtml } from './text.ts';
 import type { ItemText } from '../domain/types.ts';
 
 export type { Signature, Similarity };

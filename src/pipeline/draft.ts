@@ -4,7 +4,7 @@ import type { LinesToTake, SourceCategory } from '../domain/drafts.ts';
 import { excerpt, keySentences } from '../render/helpers.ts';
 import type { ReleaseTemplate } from '../render/releases.ts';
 import { sourceKind } from './draft-policy.ts';
-import { htmlToText } from './sanitize.ts';
+import { htmlToText } from './text.ts';
 
 export interface DraftItem {
   title: string;

@@ -6,7 +6,8 @@
 import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { type CheerioAPI, load } from 'cheerio';
 import { parseHTML } from 'linkedom';
-import { htmlToText, sanitize } from './sanitize.ts';
+import { sanitize } from './sanitize.ts';
+import { htmlToText } from './text.ts';
 
 export interface Extracted {
   title?: string;

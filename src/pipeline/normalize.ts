@@ -3,7 +3,7 @@
 // title that is never empty, and the per-source identity that the storage UNIQUE constraint uses.
 import { createHash } from 'node:crypto';
 import type { DedupPolicy, FeedEntry } from '../domain/types.ts';
-import { htmlToText } from './sanitize.ts';
+import { htmlToText } from './text.ts';
 
 export interface NormalizedEntry extends FeedEntry {
   title: string;

@@ -1,8 +1,9 @@
 // sanitize: feed and page HTML -> a small safe subset we can render in drafts, digests and the web UI.
 // Everything a feed sends is untrusted: scripts, styles, frames, event handlers and javascript:/data: URLs
 // go; relative links are made absolute so the HTML still works once it leaves the source's site.
-import * as cheerio from 'cheerio';
+import { decodeHTMLStrict } from 'entities';
 import sanitizeHtml from 'sanitize-html';
+import { decodeEntities } from './text.ts';
 
 const ALLOWED_TAGS = [
   'p', 'a', 'em', 'strong', 'ul', 'ol', 'li', 'blockquote', 'h2', 'h3', 'h4', 'img', 'br', 'figure',
@@ -121,7 +122,12 @@ function simpleText(t: string): string | undefined {
       const n = dec ? Number(dec) : Number.parseInt(hex!, 16);
       // C0/C1 controls and surrogates are remapped by the HTML parser: leave those to it.
       v = n >= 0x20 && !(n >= 0x7f && n <= 0x9f) && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : undefined;
-    } else if (name) v = NAMED[name];
+    } else if (name) {
+      // The HTML5 table, as sanitize-html's parser has it; an unknown name is left to that parser.
+      const ref = `&${name};`;
+      const d = decodeHTMLStrict(ref);
+      v = d === ref ? undefined : d;
+    }
     // A bare "&" before a letter, digit or "#" might be a legacy entity without its semicolon.
     else v = /[\w#]/.test(t.charAt(at + 1)) ? undefined : '&';
     if (v === undefined) ok = false;
@@ -163,49 +169,4 @@ export function simpleMarkup(html: string): string | undefined {
   if (stack.length) return undefined;
   const rest = simpleText(html.slice(last));
   return rest === undefined ? undefined : (out + rest).trim();
-}
-
-// The entities feeds actually use. Anything else falls back to a full HTML parser (cheerio) for that string.
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '–', mdash: '—', lsquo: '‘',
-  rsquo: '’', sbquo: '‚', ldquo: '“', rdquo: '”', bdquo: '„', hellip: '…', bull: '•', middot: '·', pound: '£',
-  euro: '€', copy: '©', reg: '®', trade: '™', deg: '°', laquo: '«', raquo: '»', shy: '\u00ad', times: '×',
-  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä',
-  iacute: 'í', iuml: 'ï', oacute: 'ó', ouml: 'ö', ocirc: 'ô', uacute: 'ú', uuml: 'ü', ccedil: 'ç',
-  ntilde: 'ñ', szlig: 'ß', Eacute: 'É', frac12: '½', sect: '§', para: '¶', zwj: '\u200d', zwnj: '\u200c',
-};
-const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,31}));/gi;
-
-function codePoint(n: number): string {
-  return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
-}
-
-/** Decode HTML character references; bare ampersands ("AT&T") are left alone. */
-function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  let unknown = false;
-  const out = s.replace(ENTITY, (m, dec?: string, hex?: string, name?: string) => {
-    if (dec) return codePoint(Number(dec));
-    if (hex) return codePoint(Number.parseInt(hex, 16));
-    const v = NAMED[name as string];
-    if (v === undefined) unknown = true;
-    return v ?? m;
-  });
-  // A rare named entity: let a real HTML parser decode the original.
-  return unknown ? cheerio.load(`<p>${escapeTags(s)}</p>`, null, false).root().text() : out;
-}
-
-const escapeTags = (s: string) => s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-// Block-level boundaries become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
-const BLOCK = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|section|article|header|footer|hr|dd|dt)\b[^>]*>/gi;
-const DROP = /<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>|<!--[\s\S]*?(?:-->|$)/gi;
-const TAG = /<\/?[a-z!?][^>]*>/gi;
-
-/** Plain text of an HTML fragment: tags stripped, entities decoded, whitespace collapsed. */
-export function htmlToText(html: string): string {
-  if (!html) return '';
-  let s = html;
-  if (s.includes('<')) s = s.replace(DROP, ' ').replace(BLOCK, ' ').replace(TAG, '');
-  return decodeEntities(s).replace(/\s+/g, ' ').trim();
 }

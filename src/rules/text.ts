@@ -1,93 +1,11 @@
-// Field text as the rule matcher sees it: HTML stripped and entities decoded, then split into word tokens with
-// character offsets into that stripped text (the offsets the web UI highlights). One pass, no DOM: this runs
-// for every field of every item, so it must cost microseconds.
+// Field text as the rule matcher sees it: HTML stripped and entities decoded (src/pipeline/text.ts), then split
+// into word tokens with character offsets into that stripped text (the offsets the web UI highlights). This
+// runs for every field of every item, so it must cost microseconds.
 import type { ItemText } from '../domain/types.ts';
+import { stripHtml } from '../pipeline/text.ts';
 
 export const FIELDS = ['title', 'summary', 'body', 'source', 'url'] as const;
 export type Field = (typeof FIELDS)[number];
-
-// Named entities seen in feeds; anything else stays as written (numeric references always decode).
-const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', shy: '', zwj: '', zwnj: '',
-  lsquo: '\u2018', rsquo: '\u2019', sbquo: '\u201a', ldquo: '\u201c', rdquo: '\u201d', bdquo: '\u201e',
-  ndash: '\u2013', mdash: '\u2014', hellip: '\u2026', bull: '\u2022', middot: '\u00b7', laquo: '\u00ab', raquo: '\u00bb',
-  pound: '\u00a3', euro: '\u20ac', cent: '\u00a2', yen: '\u00a5', copy: '\u00a9', reg: '\u00ae', trade: '\u2122',
-  deg: '\u00b0', times: '\u00d7', divide: '\u00f7', frac12: '\u00bd', frac14: '\u00bc', frac34: '\u00be', sect: '\u00a7',
-  thinsp: '\u2009', ensp: '\u2002', emsp: '\u2003', prime: '\u2032', dagger: '\u2020',
-  aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä', atilde: 'ã', aring: 'å', aelig: 'æ', ccedil: 'ç',
-  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', iacute: 'í', igrave: 'ì', icirc: 'î', iuml: 'ï',
-  ntilde: 'ñ', oacute: 'ó', ograve: 'ò', ocirc: 'ô', ouml: 'ö', otilde: 'õ', oslash: 'ø', szlig: 'ß',
-  uacute: 'ú', ugrave: 'ù', ucirc: 'û', uuml: 'ü', yacute: 'ý', yuml: 'ÿ',
-  Aacute: 'Á', Agrave: 'À', Acirc: 'Â', Auml: 'Ä', Eacute: 'É', Egrave: 'È', Iacute: 'Í', Oacute: 'Ó', Ouml: 'Ö',
-  Uacute: 'Ú', Uuml: 'Ü', Ccedil: 'Ç', Ntilde: 'Ñ', Oslash: 'Ø',
-};
-
-// Tags that sit inside a word's run of text; every other tag separates words ("<p>a</p><p>b</p>" is "a b").
-const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'wbr']);
-
-const ENTITY = /&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});/g;
-
-function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(ENTITY, (m, e: string) => {
-    if (e[0] !== '#') return ENTITIES[e] ?? ENTITIES[e.toLowerCase()] ?? m;
-    const n = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
-    return n > 0 && n < 0x110000 && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
-  });
-}
-
-/** The text of an HTML fragment: tags, comments, script/style contents removed, entities decoded. */
-export function stripHtml(html: string): string {
-  if (!html.includes('<')) return decodeEntities(html);
-  // Pieces joined at the end give one flat string, which the tokeniser reads faster than a chain of `+=`.
-  const out: string[] = [];
-  let i = 0;
-  const n = html.length;
-  while (i < n) {
-    const lt = html.indexOf('<', i);
-    if (lt < 0) {
-      out.push(decodeEntities(html.slice(i)));
-      break;
-    }
-    out.push(decodeEntities(html.slice(i, lt)));
-    const next = html.charCodeAt(lt + 1);
-    // "a < b" is text, not a tag: a tag starts with a letter, "/", "!" or "?".
-    const isTag = (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 47 || next === 33 || next === 63;
-    if (!isTag) {
-      out.push('<');
-      i = lt + 1;
-      continue;
-    }
-    if (html.startsWith('<!--', lt)) {
-      const end = html.indexOf('-->', lt + 4);
-      i = end < 0 ? n : end + 3;
-      out.push(' ');
-      continue;
-    }
-    const end = tagEnd(html, lt + 1);
-    const name = /^\/?([a-zA-Z][a-zA-Z0-9-]*)/.exec(html.slice(lt + 1, Math.min(end, lt + 40)))?.[1]?.toLowerCase() ?? '';
-    i = end + 1;
-    if ((name === 'script' || name === 'style') && html[lt + 1] !== '/') {
-      const close = html.toLowerCase().indexOf(`</${name}`, i);
-      i = close < 0 ? n : tagEnd(html, close + 1) + 1;
-    }
-    if (!INLINE.has(name)) out.push(' ');
-  }
-  return out.join('');
-}
-
-// The index of the ">" closing a tag that starts before `from`; quoted attribute values may hold ">".
-function tagEnd(html: string, from: number): number {
-  let quote = 0;
-  for (let j = from; j < html.length; j++) {
-    const c = html.charCodeAt(j);
-    if (quote) {
-      if (c === quote) quote = 0;
-    } else if (c === 34 || c === 39) quote = c;
-    else if (c === 62) return j;
-  }
-  return html.length;
-}
 
 /** The stripped text of one field of an item: what rule offsets point into. */
 export function fieldText(item: ItemText, field: Field): string {

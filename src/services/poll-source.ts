@@ -12,11 +12,13 @@ import type { FeedEntry, ParsedFeed } from '../domain/types.ts';
 import { decode } from '../pipeline/decode.ts';
 import { identity, normalize } from '../pipeline/normalize.ts';
 import { ParseError, parse } from '../pipeline/parse.ts';
-import { htmlToText } from '../pipeline/sanitize.ts';
+import { htmlToText } from '../pipeline/text.ts';
+import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from '../pipeline/lexemes.ts';
+import { itemWords } from '../pipeline/words.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../pipeline/schedule.ts';
 import { linksFromHeader } from '../pipeline/websub.ts';
 import type { TopicMatch } from '../domain/types.ts';
-import type { NewItem } from '../storage/items.ts';
+import { englishStems, type NewItem } from '../storage/items.ts';
 import { pollBatch } from './poll-batch.ts';
 import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
@@ -154,6 +156,14 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
   const result: PollRecord['result'] = failure ? 'error' : res?.status === 304 ? 'not_modified' : feed ? 'ok' : 'unchanged';
   // Two statements, no transaction: items (with topics) first; if the process dies before the health is
   // recorded, the claim lapses, the source is polled again and the items are already there.
+  if (rows.length) {
+    // The backtest's words and the search lexemes, computed here rather than by the database's trigger.
+    const lexemes = stemmerAgrees(await englishStems(rt.db, STEMMER_PROBE));
+    for (const r of rows) {
+      r.words = itemWords(r);
+      r.lexemes = lexemes ? searchLexemes(r) : null;
+    }
+  }
   const fresh = rows.length ? await batch.insert({ sourceId: source.id, items: rows, fetchedAt: now }) : [];
   if (outcome.ok) outcome.newItems = fresh.length;
   const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);

@@ -7,9 +7,9 @@ import { FetchError, fetchUrl } from '../adapters/fetch.ts';
 import { decode } from '../pipeline/decode.ts';
 import { extract } from '../pipeline/extract.ts';
 import { normalizeUrl } from '../pipeline/normalize.ts';
-import { itemWords } from '../storage/item-words.ts';
-import { searchLexemes } from '../storage/search-lexemes.ts';
-import { getItem, type Item, saveExtraction } from '../storage/items.ts';
+import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from '../pipeline/lexemes.ts';
+import { itemWords } from '../pipeline/words.ts';
+import { englishStems, getItem, type Item, saveExtraction } from '../storage/items.ts';
 import { getSource } from '../storage/sources.ts';
 import { type IngestDeps, userAgent } from './deps.ts';
 import { tagItems } from './tag-items.ts';
@@ -38,11 +38,13 @@ async function fill(rt: IngestDeps, item: Item, signal: AbortSignal): Promise<bo
     const canonical = page.canonicalUrl ? normalizeUrl(page.canonicalUrl) : undefined;
     const better = page.text.length > (item.bodyText?.length ?? 0) ? page.text : undefined;
     const withBody = better ? { title: item.title, summaryHtml: item.summaryHtml, bodyText: better, url: item.url } : undefined;
+    // searchLexemes speaks only for a database whose stemmer it mirrors; elsewhere the trigger computes them.
+    const jsLexemes = withBody !== undefined && stemmerAgrees(await englishStems(rt.db, STEMMER_PROBE));
     const saved = await saveExtraction(rt.db, item.id, {
       status: 'done',
       bodyText: better,
       words: withBody && itemWords(withBody),
-      lexemes: withBody && searchLexemes(withBody),
+      lexemes: withBody && jsLexemes ? searchLexemes(withBody) : null,
       canonicalUrl: canonical,
       author: page.authors.join(', ') || undefined,
       publishedAt: page.published,

@@ -2,10 +2,15 @@
 // may reveal a duplicate through its canonical URL), and the topics the tagger found.
 import type { Db, Row } from './db.ts';
 import type { TopicMatch } from '../domain/types.ts';
-import { type ItemWords, itemWords } from './item-words.ts';
-import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from './search-lexemes.ts';
 
 export type ExtractStatus = 'pending' | 'not_needed' | 'done' | 'failed' | 'duplicate';
+
+/** The backtest's words of an item (itemWords, src/pipeline/words.ts): its distinct lower-case ASCII words,
+ *  space-separated, and whether they are all the rule matcher can see. */
+export interface StoredWords {
+  words: string;
+  exact: boolean;
+}
 
 export interface NewItem {
   identity: string;
@@ -25,9 +30,15 @@ export interface NewItem {
   processedAt?: string | null;
   /** ...with the topics it got, stored in the same statement. */
   topics?: TopicMatch[];
+  /** itemWords of the item, when the caller computed them; absent, the trigger computes them in SQL
+   *  (backtest_words over a whole article costs far more there than in JS). */
+  words?: StoredWords;
+  /** searchLexemes of the item (src/pipeline/lexemes.ts), sent only where the database's stemmer is the one
+   *  it mirrors (stemmerAgrees over englishStems); null or absent, the trigger computes them in SQL. */
+  lexemes?: string | null;
 }
 
-export interface Item extends Omit<NewItem, 'processedAt' | 'topics'> {
+export interface Item extends Omit<NewItem, 'processedAt' | 'topics' | 'words' | 'lexemes'> {
   id: number;
   sourceId: number;
   fetchedAt: Date;
@@ -73,30 +84,32 @@ export async function storedIdentities(db: Db, asks: { sourceId: number; identit
   return asks.map((a) => found.get(a.sourceId)!);
 }
 
-/** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */
-// Per database: whether its stemmer is the one searchLexemes mirrors (else the trigger computes lexemes).
-const stemmers = new WeakMap<Db, Promise<boolean>>();
-
-/** Whether searchLexemes may speak for this database; asked once per Db. */
-export function jsLexemesFit(db: Db): Promise<boolean> {
-  let p = stemmers.get(db);
+/** english_stem's lexeme for each word (undefined for a stop word), in order: what searchLexemes' stemmer is
+ *  compared with (stemmerAgrees, src/pipeline/lexemes.ts). Asked once per Db and word list: a database's
+ *  dictionary does not change under a running process. */
+export function englishStems(db: Db, words: readonly string[]): Promise<(string | undefined)[]> {
+  const asked = stems.get(db) ?? new Map<string, Promise<(string | undefined)[]>>();
+  stems.set(db, asked);
+  const key = words.join(' ');
+  let p = asked.get(key);
   if (!p) {
     p = db
-      .query<{ s: string | null }>(`SELECT (ts_lexize('english_stem', w))[1] AS s FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n`, [STEMMER_PROBE])
-      .then((rows) => stemmerAgrees(rows.map((r) => r.s ?? undefined)));
-    p.catch(() => stemmers.delete(db)); // a failed probe is asked again next time
-    stemmers.set(db, p);
+      .query<{ s: string | null }>(`SELECT (ts_lexize('english_stem', w))[1] AS s FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n`, [words])
+      .then((rows) => rows.map((r) => r.s ?? undefined));
+    p.catch(() => asked.delete(key)); // a failed read is asked again next time
+    asked.set(key, p);
   }
   return p;
 }
+const stems = new WeakMap<Db, Map<string, Promise<(string | undefined)[]>>>();
 
-function toRecord(it: NewItem, feed: number, ord: number, jsLexemes: boolean) {
-  const w = itemWords(it);
-  const lexemes = jsLexemes ? searchLexemes(it) : null;
+/** One item as the insert's JSON record: a literal of one shape (spreading NewItem cost ~10 us per item). */
+function toRecord(it: NewItem, feed: number, ord: number) {
   return {
     identity: it.identity, canonicalUrl: it.canonicalUrl, guid: it.guid, url: it.url, title: it.title, summaryHtml: it.summaryHtml,
     contentHtml: it.contentHtml, bodyText: it.bodyText, author: it.author, publishedAt: it.publishedAt, categories: it.categories,
-    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: w.words, exact: w.exact, lexemes, feed, ord,
+    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: it.words?.words ?? null,
+    exact: it.words?.exact ?? null, lexemes: it.lexemes ?? null, feed, ord,
   };
 }
 
@@ -123,8 +136,7 @@ export async function insertItems(db: Db, sourceId: number, items: NewItem[], fe
 export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<InsertedItem[][]> {
   const records = [];
   let ord = 0;
-  const jsLexemes = await jsLexemesFit(db);
-  for (const [f, feed] of feeds.entries()) for (const it of feed.items) records.push(toRecord(it, f, ord++, jsLexemes));
+  for (const [f, feed] of feeds.entries()) for (const it of feed.items) records.push(toRecord(it, f, ord++));
   const out = feeds.map((): InsertedItem[] => []);
   if (!records.length) return out;
   const rows = await db.query<{ id: number; identity: string; feed: number }>(
@@ -175,9 +187,9 @@ export interface Extraction {
   bodyText?: string | null;
   /** itemWords of the item with this body, when the caller computed them: the trigger then need not
    *  (evaluating backtest_words over a whole article in SQL costs far more than in JS). */
-  words?: ItemWords;
-  /** searchLexemes of the item with this body, when the caller computed them (null: the trigger will; also
-   *  ignored where the database's stemmer is not the one searchLexemes mirrors). */
+  words?: StoredWords;
+  /** searchLexemes of the item with this body, when the caller computed them, as for NewItem.lexemes (only
+   *  where the database's stemmer agrees; null: the trigger will). */
   lexemes?: string | null;
   canonicalUrl?: string | null;
   author?: string | null;
@@ -195,14 +207,13 @@ export async function saveExtraction(db: Db, id: number, e: Extraction): Promise
       return { duplicateOf: Number(other.id) };
     }
   }
-  const lexemes = e.lexemes != null && (await jsLexemesFit(db)) ? e.lexemes : null;
   await db.query(
     `UPDATE items SET extract_status = $2, body_text = coalesce($3, body_text), canonical_url = coalesce($4, canonical_url),
        author = coalesce(author, $5), published_at = coalesce(published_at, $6::timestamptz), extract_error = $7,
        words = coalesce(array_to_tsvector(string_to_array($8, ' ')), words), words_exact = coalesce($9, words_exact),
        search_lexemes = coalesce(array_to_tsvector(string_to_array($10, ' ')), search_lexemes)
      WHERE id = $1`,
-    [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null, e.words?.words ?? null, e.words?.exact ?? null, lexemes],
+    [id, e.status, e.bodyText ?? null, e.canonicalUrl ?? null, e.author ?? null, e.publishedAt ?? null, e.error ?? null, e.words?.words ?? null, e.words?.exact ?? null, e.lexemes ?? null],
   );
   return {};
 }

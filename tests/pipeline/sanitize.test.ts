@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText, sanitize, sanitizeFull, simpleMarkup } from '../../src/pipeline/sanitize.ts';
+import { sanitize, sanitizeFull, simpleMarkup } from '../../src/pipeline/sanitize.ts';
 
 const BASE = 'https://example.org/news/story.html';
 
@@ -39,22 +39,7 @@ describe('sanitize', () => {
   });
 });
 
-describe('htmlToText', () => {
-  it('strips tags, decodes entities and keeps block boundaries as spaces', () => {
-    expect(htmlToText('<p>AT&amp;T &ldquo;q&rdquo;</p><p>next&nbsp;one</p><script>x()</script>')).toBe('AT&T “q” next one');
-  });
-
-  it('collapses whitespace in plain text', () => {
-    expect(htmlToText('  Probation\n\n  staff   strike ')).toBe('Probation staff strike');
-  });
-});
-
 describe('entity decoding', () => {
-  it('decodes numeric and rare named entities, leaves bare ampersands and escaped tags as text', () => {
-    expect(htmlToText('AT&T &#8217;s &#x2014; &hearts; &bogus; R&D')).toBe('AT&T ’s — ♥ &bogus; R&D');
-    expect(htmlToText('&lt;b&gt;not a tag&lt;/b&gt; a < b')).toBe('<b>not a tag</b> a < b');
-  });
-
   it('escapes plain text instead of parsing it', () => {
     expect(sanitize('Profits &amp; losses & more &gt; less')).toBe('Profits &amp; losses &amp; more &gt; less');
   });

@@ -1,20 +1,8 @@
 // Field text: HTML stripped, entities decoded, words found with offsets, case and accents folded.
 import { describe, expect, it } from 'vitest';
-import { fieldText, fold, stripHtml, tokens } from '../../src/rules/text.ts';
+import { fieldText, fold, tokens } from '../../src/rules/text.ts';
 
-describe('stripHtml', () => {
-  it('drops tags, comments, scripts and styles; block tags separate words, inline tags do not', () => {
-    expect(stripHtml('<p>Prison</p><p>officers</p>')).toBe(' Prison  officers ');
-    expect(stripHtml('pro<b>bation</b>')).toBe('probation');
-    expect(stripHtml('a<!-- probation -->b<script>var probation = 1;</script>c<style>.x{}</style>d')).toBe('a b c d');
-    expect(stripHtml('<a href="/probation" title="a > b">link</a>')).toBe('link');
-  });
-
-  it('decodes named and numeric entities, and leaves unknown ones and a lone "<" as written', () => {
-    expect(stripHtml('Caf&eacute; &amp; &#8217;s &#x41; &nbsp;x &bogus; a < b')).toBe('Café & ’s A \u00a0x &bogus; a < b');
-    expect(stripHtml('HM Prison &amp; Probation Service')).toBe('HM Prison & Probation Service');
-  });
-
+describe('fieldText', () => {
   it('gives the stripped text of an item field, or "" when the field is absent', () => {
     const item = { id: '1', title: '<b>Jail</b> news', url: 'https://x.test/a' };
     expect(fieldText(item, 'title')).toBe('Jail news');

@@ -1,22 +1,7 @@
-// Text to comparable tokens for clustering: strip HTML, fold case and accents, drop stopwords, fold plurals,
-// and spot the tokens that tell two stories apart (names, places, numbers). Regex-only on purpose: a
-// signature is computed for every item and must cost microseconds, not a DOM parse.
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', pound: '£', rsquo: "'", lsquo: "'", ldquo: '"', rdquo: '"', ndash: '-', mdash: '-', hellip: '...' };
-
-export function stripHtml(s: string): string {
-  if (!s.includes('<') && !s.includes('&')) return s;
-  return s
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const n = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
-        return Number.isFinite(n) && n > 0 && n < 0x110000 ? String.fromCodePoint(n) : ' ';
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    });
-}
+// Text to comparable tokens for clustering: fold case and accents, drop stopwords, fold plurals, and spot the
+// tokens that tell two stories apart (names, places, numbers). The text comes stripped of HTML
+// (src/pipeline/text.ts). Regex-only on purpose: a signature is computed for every item and must cost
+// microseconds, not a DOM parse.
 
 // Function words and newsroom filler: they join every pair of stories and separate none.
 const STOP = new Set(
@@ -113,4 +98,4 @@ function collect(text: string, out: Set<string>) {
   }
 }
 
-const FIRST_OF_TWO = /(?:^|[.!?:;"“”([\n]\s*)(\p{Lu}\p{Ll}+) (\p{Lu}\p{Ll}+)/gu;
+const FIRST_OF_TWO = /(?:^|[.!?:;"“”([\n]\s*)(\p{Lu}\p{Ll}+)[ \u00a0](\p{Lu}\p{Ll}+)/gu;

@@ -3,7 +3,8 @@
 // links resolved against the entry's xml:base, else the feed's, else the feed URL.
 import type { AnyFeed, AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
 import type { FeedEntry, ParsedFeed } from '../../domain/types.ts';
-import { htmlToText, sanitize } from '../sanitize.ts';
+import { sanitize } from '../sanitize.ts';
+import { htmlToText } from '../text.ts';
 import { type Bases, resolve } from './bases.ts';
 import { parseDate } from './dates.ts';
 

@@ -6,7 +6,7 @@ import type { SearchFilters } from '../../domain/types.ts';
 import { DurationError, parseSince } from '../../pipeline/duration.ts';
 import { searchFilters } from '../../pipeline/search-filters.ts';
 import { SearchQueryError } from '../../pipeline/searchquery.ts';
-import { stripHtml } from '../../rules/text.ts';
+import { stripHtml } from '../../pipeline/text.ts';
 import { exportStories } from '../../services/export-stories.ts';
 import { type CoverageItem, searchStories, storyCoverage } from '../../storage/search.ts';
 import { mergeStories } from '../../services/merge-stories.ts';

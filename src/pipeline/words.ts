@@ -1,7 +1,10 @@
-// The JS twin of backtest_words and backtest_exact (migrations 008, 010): what insertItems stores in
-// items.words / items.words_exact, so PostgreSQL does not run those regular expressions on every insert.
-// Contract (tested against the SQL functions): when this says exact, so does SQL, and then the words here are
-// exactly SQL's. Inexact items are always read by a backtest, whatever their words.
+// The JS twin of backtest_words and backtest_exact (migrations 008, 010): what the ingest passes insertItems
+// (NewItem.words) for items.words / items.words_exact, so PostgreSQL does not run those regular expressions on
+// every insert. Contract (tested against the SQL functions): when this says exact, so does SQL, and then the
+// words here are exactly SQL's. Inexact items are always read by a backtest, whatever their words.
+// It reads the raw text, as SQL does, not stripHtml's (src/pipeline/text.ts); UNKNOWN_ENTITY is SQL's list of
+// references that decode to neither a word character nor nothing, so an item holding only those is exact: the
+// tests check that stripHtml decodes each of them so.
 //
 // It runs on every stored item, so one pass over the text does the work: a word is written to the result the
 // first time it is seen, and repeats (the body often repeats the summary) are found by hash and compared in

@@ -1,6 +1,7 @@
 // The JS twin of the archive search's index (migration 011): the lexemes of
-// to_tsvector('english', item_search_text(title, summary_html, body_text)), without positions, which
-// insertItems stores in items.search_lexemes so PostgreSQL does not run its text-search parser on every insert
+// to_tsvector('english', item_search_text(title, summary_html, body_text)), without positions, which the
+// ingest passes insertItems (NewItem.lexemes) for items.search_lexemes, so PostgreSQL does not run its
+// text-search parser on every insert
 // (about half of its CPU per stored item). Contract (tested against PostgreSQL and PGlite): when this returns a
 // string, it holds exactly PostgreSQL's lexemes. It returns null for any text it cannot vouch for — a token
 // shape of PostgreSQL's parser not mirrored here (hosts, URLs, e-mails, decimals, tags, entities, letters
@@ -71,7 +72,8 @@ const memo = new Map<string, string>();
 export const STEMMER_PROBE = ['added', 'adding', 'egged', 'hopped', 'running', 'probation', 'generously'];
 
 /** Whether a database's english_stem stems the probe words as this module does (its ts_lexize results, in
- *  probe order); when it does not, the trigger computes every item's lexemes in SQL. */
+ *  probe order: englishStems in src/storage/items.ts); when it does not, callers send no lexemes and the
+ *  trigger computes every item's lexemes in SQL. */
 export function stemmerAgrees(stems: (string | undefined)[]): boolean {
   return STEMMER_PROBE.every((w, i) => stems[i] === english(w));
 }

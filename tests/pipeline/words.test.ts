@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ItemText, itemWords } from '../../src/storage/item-words.ts';
+import { type ItemText, itemWords } from '../../src/pipeline/words.ts';
 import { insertItems, saveExtraction } from '../../src/storage/items.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
@@ -147,6 +147,19 @@ for (const b of backends()) {
       row = await stored(Number(id));
       expect(row.words.sort()).toEqual(['board', 'example', 'hearing', 'https', 'news', 'p', 'parole', 'w2']);
       expect(row.exact).toBe(true);
+    });
+
+    it('stores the words the caller sends on insert', async () => {
+      const item = { title: 'Prison places', summaryHtml: '<p>Teaser</p>', bodyText: 'Teaser', url: 'https://news.example/w4' };
+      const words = itemWords(item);
+      // Marked, so that a trigger recomputing them would show.
+      const [x] = await insertItems(t.db, source, [{ ...item, identity: 'w4', canonicalUrl: item.url, guid: null, contentHtml: null,
+        author: null, publishedAt: null, categories: [], extractStatus: 'pending', words: { ...words, words: `${words.words} jsmark` } }], new Date('2026-11-20T10:00:00Z'));
+      const [row] = await t.db.query<{ words: string[]; want: string[] }>(
+        `SELECT tsvector_to_array(words) AS words, tsvector_to_array(backtest_words(title, summary_html, body_text, url)) AS want
+         FROM items WHERE id = $1`, [x!.id]);
+      expect(row!.words).toContain('jsmark');
+      expect(row!.words.filter((w) => w !== 'jsmark')).toEqual(row!.want);
     });
 
     it('keeps the words an extraction computed in JS, which are what SQL would compute', async () => {
