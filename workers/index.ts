@@ -2,9 +2,11 @@
 // point (bin/pressdesk.js) hands this table to the commands that run workers; nothing in src/ imports it.
 import type { Processors } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { draftRelease } from './draft-release.ts';
 import { maintenance } from './maintenance.ts';
 import { pollSource } from './poll-source.ts';
 import { processItem } from './process-item.ts';
+import { requestApproval } from './request-approval.ts';
 import { retag } from './retag.ts';
 
 export function processorsFor(rt: Runtime): Processors {
@@ -13,5 +15,7 @@ export function processorsFor(rt: Runtime): Processors {
     'poll-source': pollSource(rt),
     'process-item': processItem(rt),
     retag: retag(rt),
+    'draft-release': draftRelease(rt),
+    'request-approval': requestApproval(rt),
   };
 }

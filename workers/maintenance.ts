@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { JobData } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { chaseDrafts } from '../src/services/chase-drafts.ts';
 import { housekeep } from '../src/services/housekeep.ts';
 import { renewWebsub } from '../src/services/renew-websub.ts';
 
@@ -14,6 +15,8 @@ export const maintenance =
         return housekeep(rt);
       case 'websub-renew':
         return renewWebsub(rt, signal);
+      case 'chase-drafts':
+        return chaseDrafts(rt);
       default:
         throw new UnrecoverableError(`maintenance: unknown task ${job.data.task}`);
     }

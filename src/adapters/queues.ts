@@ -5,10 +5,12 @@ import type { Redis } from 'ioredis';
 
 // A queue is named here only once a worker in workers/ consumes it (one file per queue).
 export const QUEUE_NAMES = [
-  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases
+  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases, chase drafts
   'poll-source',
   'process-item',
   'retag',
+  'draft-release',
+  'request-approval',
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -17,10 +19,12 @@ export interface JobData {
   'poll-source': { sourceId: number; force?: boolean };
   'process-item': { itemId: number };
   retag: { runId: number };
+  'draft-release': { storyId: number };
+  'request-approval': { draftId: number };
 }
 
 /** Repeatable maintenance tasks and how often they run (ms); workers/maintenance.ts maps each to a service. */
-export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000 } as const;
+export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000 } as const;
 
 /** Installs the maintenance schedules under stable ids (upsertJobScheduler), so every deploy and every process
  *  can install them again without making duplicates. */

@@ -8,7 +8,13 @@ export interface PolicyStory {
   sourceCount: number;
   /** The category of each item's source (null = not said: inferred from its address). */
   sources: readonly { category: SourceCategory | null; url: string; name?: string }[];
+  /** When the story's earliest item was published: only new stories are drafted on their own. */
+  firstSeen?: Date;
 }
+
+/** A story older than this is news already answered or missed: importing a source's archive (its feed's
+ *  old items) must not fill the press officers' inboxes. A person can still draft it by hand. */
+export const NEW_STORY_HOURS = 48;
 
 export type PolicyDecision =
   | { draft: true; topic: string; policy: DraftPolicy }
@@ -44,6 +50,9 @@ export function shouldDraft(
   now: Date,
 ): PolicyDecision {
   if (story.topics.length === 0) return { draft: false, reason: 'the story has no topic' };
+  if (story.firstSeen && now.getTime() - story.firstSeen.getTime() > NEW_STORY_HOURS * 3600_000) {
+    return { draft: false, reason: `the story first appeared more than ${NEW_STORY_HOURS} hours ago; draft it by hand if it still needs an answer` };
+  }
   const kinds = new Set(story.sources.map(sourceKind).filter((k): k is SourceCategory => k !== null));
   const { minute } = ukClock(now);
   let first: PolicyDecision | undefined;

@@ -42,7 +42,7 @@ export async function draftStory(deps: Pick<DraftDeps, 'db' | 'now'>, storyId: n
     const since = new Date(now.getTime() - 3600_000);
     const counts = new Map(await Promise.all(story.topics.map(async (t) => [t, await countDraftsSince(deps.db, t, since)] as const)));
     const sources = story.items.map((i) => ({ category: i.sourceCategory, url: i.sourceUrl, name: i.source }));
-    const decision = shouldDraft({ topics: story.topics, sourceCount: story.sourceCount, sources }, policies, counts, now);
+    const decision = shouldDraft({ topics: story.topics, sourceCount: story.sourceCount, sources, firstSeen: story.firstSeen }, policies, counts, now);
     if (!decision.draft) return { ok: false, reason: 'policy', message: `drafts: not drafted: ${decision.reason}` };
     topic = decision.topic;
     maxPerHour = decision.policy.maxPerHour;

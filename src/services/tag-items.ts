@@ -7,7 +7,7 @@ import { activeRules } from './active-rules.ts';
 import { afterTagged, type TaggedItem } from './after-tagged.ts';
 import type { IngestDeps } from './deps.ts';
 
-export async function tagItems(deps: Pick<IngestDeps, 'db' | 'now'>, items: Item[], sourceName: string): Promise<TaggedItem[]> {
+export async function tagItems(deps: Pick<IngestDeps, 'db' | 'now' | 'queues'>, items: Item[], sourceName: string): Promise<TaggedItem[]> {
   const found = verdicts((await activeRules(deps.db)).matcher, items.map((it) => textOf(it, sourceName)));
   await saveTopicsMany(deps.db, items.map((it, i) => ({ itemId: it.id, topics: found[i]! })), deps.now());
   const tagged = items.map((it, i) => ({ itemId: it.id, topics: found[i]!.map((v) => v.topic) }));
