@@ -57,13 +57,13 @@ export const later = (rt: TestRuntime, seconds: number) => {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** An RSS 2.0 document; `encoding` only writes the prolog (encode the bytes yourself). */
-export function rss(items: { id: string; title?: string; link?: string; description?: string }[], opts: { encoding?: string; ttl?: number; hub?: string; self?: string } = {}) {
+export function rss(items: { id: string; title?: string; link?: string; description?: string; published?: Date }[], opts: { encoding?: string; ttl?: number; hub?: string; self?: string } = {}) {
   const prolog = `<?xml version="1.0" encoding="${opts.encoding ?? 'utf-8'}"?>`;
   const hub = opts.hub ? `<atom:link rel="hub" href="${opts.hub}"/><atom:link rel="self" href="${opts.self}"/>` : '';
   const body = items
     .map(
       (i) =>
-        `<item><guid isPermaLink="false">${i.id}</guid><title>${esc(i.title ?? `Story ${i.id}`)}</title><link>${i.link ?? `https://news.example/${i.id}`}</link><description>${esc(i.description ?? `Probation officers in story ${i.id}.`)}</description><pubDate>Thu, 19 Nov 2026 08:00:00 GMT</pubDate></item>`,
+        `<item><guid isPermaLink="false">${i.id}</guid><title>${esc(i.title ?? `Story ${i.id}`)}</title><link>${i.link ?? `https://news.example/${i.id}`}</link><description>${esc(i.description ?? `Probation officers in story ${i.id}.`)}</description><pubDate>${(i.published ?? new Date('2026-11-19T08:00:00Z')).toUTCString()}</pubDate></item>`,
     )
     .join('');
   return `${prolog}<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title><link>https://news.example/</link>${opts.ttl ? `<ttl>${opts.ttl}</ttl>` : ''}${hub}${body}</channel></rss>`;
