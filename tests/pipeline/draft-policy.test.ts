@@ -45,6 +45,12 @@ describe('draft policy', () => {
     expect(no(story(), policy({ maxPerHour: 2 }), new Map([['probation', 2]]))).toMatch(/already had 2 drafts/);
   });
 
+  it('drafts new stories only: one first seen more than 48 hours ago is left to a person', () => {
+    const hours = (h: number) => new Date(NOON_BST.getTime() - h * 3_600_000);
+    expect(shouldDraft({ ...story(), firstSeen: hours(47) }, one(policy()), new Map(), NOON_BST)).toMatchObject({ draft: true });
+    expect(shouldDraft({ ...story(), firstSeen: hours(49) }, one(policy()), new Map(), NOON_BST)).toMatchObject({ draft: false, reason: expect.stringMatching(/more than 48 hours ago/) });
+  });
+
   it('takes the first topic whose policy allows it', () => {
     const ps = new Map([['prisons', policy({ topic: 'prisons', enabled: false })], ['probation', policy()]]);
     expect(shouldDraft(story([gov], ['prisons', 'probation']), ps, new Map(), NOON_BST)).toMatchObject({ draft: true, topic: 'probation' });

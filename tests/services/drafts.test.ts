@@ -65,7 +65,7 @@ for (const b of backends()) {
 
     it('drafts a story once, by policy, and says why not', async () => {
       at(0);
-      const story = await seedStory(t.db, { title: 'OMiC goes live <script>alert(1)</script>', summary: '<p>The probation service takes over cases. Other news.</p>' });
+      const story = await seedStory(t.db, { at: new Date(now.getTime() - 3_600_000), title: 'OMiC goes live <script>alert(1)</script>', summary: '<p>The probation service takes over cases. Other news.</p>' });
       const r = await draftStory(deps, story);
       expect(r).toMatchObject({ ok: true, requestApproval: true, draft: { status: 'drafted', topic: 'probation', template: 'government-announcement', linesVersion: 1 } });
       if (!r.ok) return;
@@ -74,7 +74,7 @@ for (const b of backends()) {
       expect(r.draft.bodyHtml).toContain('Caseloads must come down.');
       expect(await draftStory(deps, story)).toMatchObject({ ok: false, reason: 'exists', draft: { id: r.draft.id } });
 
-      const blog = await seedStory(t.db, { title: 'A blogger on hostel closures in Kent', sourceUrl: 'https://probationmatters.blogspot.com/feeds/posts/default', sourceName: 'On Probation blog' });
+      const blog = await seedStory(t.db, { at: new Date(now.getTime() - 3_600_000), title: 'A blogger on hostel closures in Kent', sourceUrl: 'https://probationmatters.blogspot.com/feeds/posts/default', sourceName: 'On Probation blog' });
       expect(await draftStory(deps, blog)).toMatchObject({ ok: false, reason: 'policy', message: expect.stringMatching(/official or inspectorate/) });
       expect(await draftStory(deps, blog, { force: true, templateName: 'nope' })).toMatchObject({ ok: false, reason: 'template' });
       expect(await draftStory(deps, blog, { force: true, templateName: 'campaign-statement', actorId: po1.id })).toMatchObject({ ok: true, draft: { template: 'campaign-statement' } });
