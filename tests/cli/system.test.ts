@@ -41,7 +41,8 @@ describe('pressdesk start (embedded storage)', () => {
       app.child.kill('SIGTERM');
     }
     expect(await app.exited).toBe(0);
-  });
+    // Three real processes in turn (start, a second start, migrate): each compiles the sources at start-up.
+  }, 90_000);
 });
 
 describe('pressdesk start (PostgreSQL)', () => {
