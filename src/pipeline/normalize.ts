@@ -105,7 +105,9 @@ const DAY_MS = 86_400_000;
 
 /** Normalise one parsed entry for storage. */
 export function normalize(entry: FeedEntry, opts: NormalizeOptions): NormalizedEntry {
-  const url = entry.url ? absolute(entry.url, opts.feedUrl) : undefined;
+  // Only web links are kept: a feed's javascript: or data: "link" would otherwise be rendered as one.
+  const link = entry.url ? absolute(entry.url, opts.feedUrl) : undefined;
+  const url = link && /^https?:\/\//i.test(link) ? link : undefined;
   const published = entry.published ? Date.parse(entry.published) : Number.NaN;
   const defaulted = !Number.isFinite(published) || published > opts.now.getTime() + DAY_MS;
   let title = htmlToText(entry.title);

@@ -54,6 +54,13 @@ describe('identity', () => {
 });
 
 describe('normalize', () => {
+  it('keeps only web links: javascript: and data: links from a feed are dropped', () => {
+    for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'file:///etc/passwd']) {
+      expect(normalize(entry({ url }), { feedUrl: FEED, now: NOW }).url).toBeUndefined();
+    }
+    expect(normalize(entry({ url: '/story/1' }), { feedUrl: FEED, now: NOW }).url).toBe('https://news.example.org/story/1');
+  });
+
   it('makes the URL absolute and canonical, and keeps a feed date', () => {
     const n = normalize(entry({ url: '../story?id=3&utm_campaign=z', published: '2025-06-02T10:00:00.000Z' }), { feedUrl: FEED, now: NOW });
     expect(n.url).toBe('https://news.example.org/story?id=3');

@@ -45,6 +45,19 @@ describe('system routes', () => {
     await app.close();
   });
 
+  it('tells the world only the status: paths and hosts go to loopback clients and admins', async () => {
+    const app = await server(redis);
+    const local = (await app.inject('/healthz')).json();
+    expect(local.db.detail).toBeTruthy();
+    expect(local.redis.detail).toMatch(/127\.0\.0\.1/);
+    const outside = await app.inject({ url: '/healthz', remoteAddress: '203.0.113.9' });
+    expect(outside.statusCode).toBe(200);
+    expect(outside.json()).toEqual({ ok: true, db: { status: 'up' }, redis: { status: 'up' } });
+    const proxied = await app.inject({ url: '/healthz', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(proxied.json().redis).toEqual({ status: 'up' });
+    await app.close();
+  });
+
   it('answers /healthz 503 and names Redis when Redis is down', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     dead.on('error', () => {});

@@ -21,9 +21,12 @@ const directLoopback = (req: FastifyRequest) =>
 export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
   const metrics = createMetrics(deps);
 
-  app.get('/healthz', { config: { auth: 'public' } }, async (_req, reply) => {
+  // Status to anyone (load balancers, uptime checks); the details (paths, hosts) to this machine and admins.
+  app.get('/healthz', { config: { auth: 'public' } }, async (req, reply) => {
     const health = await checkHealth(deps);
-    return reply.code(health.ok ? 200 : 503).send(health);
+    const detailed = directLoopback(req) || (await loadSession(req, reply))?.roles.includes('admin');
+    const body = detailed ? health : { ok: health.ok, db: { status: health.db.status }, redis: { status: health.redis.status } };
+    return reply.code(health.ok ? 200 : 503).send(body);
   });
 
   // Public to Prometheus on the same machine only; queue depths are not for the internet.
