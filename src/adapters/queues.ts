@@ -34,6 +34,22 @@ export async function installSchedules(queues: Queues): Promise<void> {
   }
 }
 
+/** Keeps the schedules installed: again on every Redis (re)connect and every `everyMs`, because a Redis that
+ *  comes back empty (restart without persistence, failover, a flush) would otherwise stop polling for good.
+ *  Upserting is idempotent, so this costs a few commands a minute. Returns a stop function. */
+export function keepSchedules(queues: Queues, redis: Redis, everyMs = 60_000): () => void {
+  const install = () => {
+    installSchedules(queues).catch((err: Error) => process.stderr.write(`queues: could not install the schedules (${err.message}); trying again\n`));
+  };
+  redis.on('ready', install);
+  const timer = setInterval(install, everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    redis.off('ready', install);
+  };
+}
+
 // Bounded history so Redis does not grow forever; retries with backoff for transient failures.
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,

@@ -1,7 +1,7 @@
 // start, web, worker, migrate: the long-running processes and the schema.
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, installSchedules, startWorker } from '../adapters/queues.ts';
+import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, installSchedules, keepSchedules, startWorker } from '../adapters/queues.ts';
 import { migrate } from '../storage/migrate.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
 import { buildServer } from '../web/server.ts';
@@ -22,7 +22,11 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
     const p = processors[q];
     if (p) handles.push(startWorker(q, p as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: concurrencyFor(q, rt.config) }));
   }
-  if (parts.schedules) await installSchedules(rt.queues);
+  let stopSchedules = () => {};
+  if (parts.schedules) {
+    await installSchedules(rt.queues);
+    stopSchedules = keepSchedules(rt.queues, rt.redis);
+  }
   let web: FastifyInstance | undefined;
   if (parts.web) {
     web = await buildServer({ config: rt.config, db: rt.db, redis: rt.redis, queues: rt.queues, mailer: rt.mailer, storageDescribe: rt.storage.describe, secret: rt.secret });
@@ -32,6 +36,7 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
     web,
     workers: handles.map((h) => h.name),
     async stop() {
+      stopSchedules();
       await web?.close();
       // Running jobs get most of the budget to finish, then are handed back to the queue.
       await Promise.all(handles.map((h) => h.stop(SHUTDOWN_BUDGET_MS - 3000)));

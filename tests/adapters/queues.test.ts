@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobData, createQueues, startWorker } from '../../src/adapters/queues.ts';
+import { type JobData, MAINTENANCE_TASKS, createQueues, installSchedules, keepSchedules, startWorker } from '../../src/adapters/queues.ts';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const until = async (check: () => Promise<boolean>, ms = 10_000) => {
@@ -81,5 +81,29 @@ describe('workers on real Redis', () => {
     await stopping;
     expect(await (await queues.get('retag').getJob(job.id!))!.getState()).toBe('completed');
     await queues.close();
+  });
+});
+
+describe('maintenance schedules', () => {
+  it('come back when Redis loses them (a restart without persistence, a flush)', async () => {
+    const prefix = uniquePrefix();
+    const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queues = createQueues(redis, prefix);
+    const names = async () => (await queues.get('maintenance').getJobSchedulers()).map((s) => s.key).sort();
+    const stop = keepSchedules(queues, redis, 100);
+    try {
+      await installSchedules(queues);
+      const all = Object.keys(MAINTENANCE_TASKS).sort();
+      expect(await names()).toEqual(all);
+      await dropPrefix(prefix); // Redis came back empty
+      expect(await names()).toEqual([]);
+      await until(async () => (await names()).length === all.length);
+      expect(await names()).toEqual(all);
+    } finally {
+      stop();
+      await queues.close();
+      await redis.quit();
+      await dropPrefix(prefix);
+    }
   });
 });
