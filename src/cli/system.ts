@@ -8,6 +8,7 @@ import { buildServer } from '../web/server.ts';
 import { config, fail, processorsFor, say } from './context.ts';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
+const PARENT_CHECK_MS = 1_000;
 
 interface Parts {
   web: boolean;
@@ -57,7 +58,7 @@ async function runUntilSignal(parts: Parts, role: string) {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`pressdesk ${role}: ${signal} received, stopping (at most ${SHUTDOWN_BUDGET_MS / 1000} s)`);
+    say(`pressdesk ${role}: ${signal}, stopping (at most ${SHUTDOWN_BUDGET_MS / 1000} s)`);
     const hard = setTimeout(() => {
       say('pressdesk: shutdown took too long, exiting');
       process.exit(1);
@@ -68,8 +69,16 @@ async function runUntilSignal(parts: Parts, role: string) {
     clearTimeout(hard);
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT received'));
+  process.once('SIGTERM', () => void stop('SIGTERM received'));
+  // npm, npx and shells do not pass a supervisor's SIGTERM on: when the process that started this one goes
+  // away (this one is handed to init), stop as if signalled rather than live on holding the data directory.
+  const parent = process.ppid;
+  if (parent > 1) {
+    setInterval(() => {
+      if (process.ppid !== parent) void stop(`parent process ${parent} exited`);
+    }, PARENT_CHECK_MS).unref();
+  }
 }
 
 function parseQueues(list: string | undefined): QueueName[] {

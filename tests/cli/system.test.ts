@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers/db.ts';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { BIN, childEnv, runCli, startCli } from '../helpers/cli.ts';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const prefixes: string[] = [];
@@ -81,4 +82,38 @@ describe('start-up failures give one clear line and a non-zero exit', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(line);
   });
+});
+
+describe('pressdesk start under a parent that does not pass signals on (npm, npx, a shell)', () => {
+  it('stops when its parent goes away, so the data directory is free again', async () => {
+    const env = baseEnv();
+    // sh starts pressdesk in the background and waits: a SIGTERM to sh is not passed on to it.
+    const sh = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" start & echo "pid $!" >&2; wait`], { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    sh.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const waitFor = async (re: RegExp, ms: number) => {
+      const end = Date.now() + ms;
+      while (!re.test(err)) {
+        if (Date.now() > end) throw new Error(`no ${re} in ${ms} ms; stderr: ${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await waitFor(/listening on http/, 60_000);
+    const pid = Number(/pid (\d+)/.exec(err)![1]);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    sh.kill('SIGTERM');
+    await waitFor(/parent process \d+ exited, stopping/, 15_000);
+    const end = Date.now() + 15_000;
+    while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(pid, 'SIGKILL');
+    expect(alive()).toBe(false);
+  }, 90_000);
 });
