@@ -3,6 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
+import { draftLinkRoutes } from './draft-links.ts';
+import { draftRoutes } from './drafts.ts';
 import { feedbackRoutes } from './feedback.ts';
 import { queueRoutes } from './queues.ts';
 import { ruleRoutes } from './rules.ts';
@@ -17,6 +19,8 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await userRoutes(app, deps);
   await queueRoutes(app, deps);
   await storyRoutes(app, deps);
+  await draftRoutes(app, deps);
+  await draftLinkRoutes(app, deps); // public: the signed links from approval emails
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
