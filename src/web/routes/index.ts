@@ -11,6 +11,7 @@ import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
 import { systemRoutes } from './system.ts';
+import { topicSettingsRoutes } from './topic-settings.ts';
 import { userRoutes } from './users.ts';
 
 export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
@@ -21,6 +22,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await storyRoutes(app, deps);
   await draftRoutes(app, deps);
   await draftLinkRoutes(app, deps); // public: the signed links from approval emails
+  await topicSettingsRoutes(app, deps); // lines to take, draft policy, duty rota
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
