@@ -54,3 +54,15 @@ export function diffText(before: string, after: string): DiffPart[] {
   if ((la.length + 1) * (lb.length + 1) <= MAX_CELLS) return lcs(la, lb);
   return before === after ? [{ op: 'same', text: before }] : [{ op: 'del', text: before }, { op: 'add', text: after }];
 }
+
+/** The same parts cut down to `context` lines either side of a change ("…" between), for showing. */
+export function collapseDiff(parts: DiffPart[], context = 2): DiffPart[] {
+  return parts.map((p, i) => {
+    if (p.op !== 'same') return p;
+    const lines = p.text.split('\n');
+    const keepHead = i > 0 ? context : 0;
+    const keepTail = i < parts.length - 1 ? context : 0;
+    if (lines.length <= keepHead + keepTail + 1) return p;
+    return { op: 'same', text: [...lines.slice(0, keepHead + 1), '…', ...lines.slice(lines.length - keepTail - 1)].join('\n') };
+  });
+}

@@ -69,6 +69,7 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
       await page.screenshot({ path: join(SHOTS, `drafts-${name}-1280.png`), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: join(SHOTS, `drafts-${name}-390.png`), fullPage: true });
+      await page.screenshot({ path: join(SHOTS, `drafts-${name}-390-top.png`) }); // the first screen, readable
       await page.setViewportSize({ width: 1280, height: 900 });
     };
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffText } from '../../src/pipeline/textdiff.ts';
+import { collapseDiff, diffText } from '../../src/pipeline/textdiff.ts';
 
 describe('diffText', () => {
   it('marks added and removed words, keeping the rest', () => {
@@ -25,5 +25,14 @@ describe('diffText', () => {
     expect(parts.filter((p) => p.op !== 'del').map((p) => p.text).join('')).toBe(b);
     // Whole lines: the first line (which gained a newline) is replaced, not diffed word by word.
     expect(parts.map((p) => p.op)).toEqual(['del', 'add']);
+  });
+});
+
+describe('collapseDiff', () => {
+  it('keeps a few lines around each change and cuts the rest', () => {
+    const a = ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8'].join('\n');
+    const parts = collapseDiff(diffText(a, `${a}\nnew`), 2);
+    const shown = parts.map((p) => p.text).join('');
+    expect(shown).toBe('l1\n…\nl6\nl7\nl8\nnew');
   });
 });

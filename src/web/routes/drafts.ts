@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Decision } from '../../domain/drafts.ts';
 import { DECISIONS } from '../../domain/drafts.ts';
 import { sanitize } from '../../pipeline/sanitize.ts';
+import { collapseDiff } from '../../pipeline/textdiff.ts';
 import { statusLabel } from '../../pipeline/transitions.ts';
 import { decideDraft } from '../../services/decide-draft.ts';
 import { draftRelease } from '../../services/draft-release.ts';
@@ -87,10 +88,11 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
       canResubmit: acts && (d.status === 'changes_requested' || d.status === 'drafted'),
       edit: extra.kept ?? { subject: d.subject, html: d.bodyHtml },
       editOpen: Boolean(extra.kept),
-      diff: v.diff,
+      diff: v.diff && collapseDiff(v.diff),
       story: storyPanel(v.story),
       terms: v.terms,
-      events: v.events.map((e) => ({ ...e, fromLabel: e.from && statusLabel(e.from), toLabel: e.to && statusLabel(e.to), action: e.action.replace(/_/g, ' ') })),
+      // A status change reads "(from → to)"; an edit or a reminder keeps the status and says nothing of it.
+      events: v.events.map((e) => ({ ...e, moved: e.from !== null && e.to !== null && e.from !== e.to, fromLabel: e.from && statusLabel(e.from), toLabel: e.to && statusLabel(e.to), action: e.action.replace(/_/g, ' ') })),
     });
   };
 
