@@ -11,6 +11,7 @@ import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
 import { systemRoutes } from './system.ts';
+import { templateRoutes } from './templates.ts';
 import { topicSettingsRoutes } from './topic-settings.ts';
 import { userRoutes } from './users.ts';
 
@@ -23,6 +24,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await draftRoutes(app, deps);
   await draftLinkRoutes(app, deps); // public: the signed links from approval emails
   await topicSettingsRoutes(app, deps); // lines to take, draft policy, duty rota
+  await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
