@@ -143,4 +143,45 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it('editors preview a template, keep lines to take; the rota reads on a phone', async () => {
+    await createUser(t.db, { email: 'both@example.org', roles: ['editor', 'press_officer'], passwordHash: await hashPassword(PASSWORD) });
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${base}/login`);
+      await page.fill('#email', 'both@example.org');
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${base}/`), page.click('main button[type=submit]')]);
+      await page.goto(`${base}/templates/government-announcement`);
+      await page.selectOption('#story', { index: 1 });
+      await Promise.all([page.waitForLoadState(), page.click('button[value=preview]')]);
+      expect(await page.locator('#preview-h').textContent()).toContain('Preview:');
+      const both = async (name: string) => {
+        await page.screenshot({ path: join(SHOTS, `settings-${name}-1280.png`), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: join(SHOTS, `settings-${name}-390.png`), fullPage: true });
+        await page.setViewportSize({ width: 1280, height: 900 });
+      };
+      await both('1-template-preview');
+      await page.fill('#source', `${await page.inputValue('#source')}\n<p>{{shout story.headline}}</p>`);
+      await Promise.all([page.waitForLoadState(), page.click('button[value=save]')]);
+      expect(await page.locator('.problems').textContent()).toMatch(/Line \d+, column \d+: unknown helper/);
+      await page.goto(`${base}/topics/probation/lines`);
+      await page.fill('#position', 'Caseloads must come down before any new model goes live.');
+      await page.fill('#quotes', 'Sam Example | General Secretary | Staff deserve better.');
+      await Promise.all([page.waitForURL(`${base}/topics/probation/lines`), page.click('form[action$="/lines"] button[type=submit]')]);
+      expect(await page.locator('.flash-ok').textContent()).toContain('version 1');
+      await both('2-lines');
+      await page.goto(`${base}/drafts/rota`);
+      await page.selectOption('#weekday', '1');
+      await page.fill('#start', '09:00');
+      await page.fill('#end', '17:30');
+      await Promise.all([page.waitForURL(`${base}/drafts/rota`), page.click('form[action="/drafts/rota"] button[type=submit]')]);
+      expect(await page.locator('.slots li').count()).toBe(1);
+      await both('3-rota');
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 });
