@@ -4,12 +4,12 @@
 import type { Draft } from '../domain/drafts.ts';
 import { DEFAULT_UNION, type UnionProfile, pickTemplate, renderDraft } from '../pipeline/draft.ts';
 import { shouldDraft } from '../pipeline/draft-policy.ts';
-import { loadReleaseTemplates } from '../render/releases.ts';
 import { getDraftPolicies } from '../storage/draft-policies.ts';
 import { loadDraftSource } from '../storage/draft-sources.ts';
 import { countDraftsSince, getDraftByStory, getUnionSetting, insertDraft } from '../storage/drafts.ts';
 import { getLinesToTake } from '../storage/lines-to-take.ts';
 import type { DraftDeps } from './deps.ts';
+import { currentReleaseTemplates } from './release-templates.ts';
 
 export interface DraftStoryOptions {
   templateName?: string;
@@ -31,7 +31,7 @@ export async function draftStory(deps: Pick<DraftDeps, 'db' | 'now'>, storyId: n
   const existing = await getDraftByStory(deps.db, story.id);
   if (existing) return { ok: false, reason: 'exists', draft: existing, message: `drafts: story ${story.id} already has draft ${existing.id}` };
 
-  const templates = loadReleaseTemplates();
+  const templates = await currentReleaseTemplates(deps.db);
   if (opts.templateName && !templates.has(opts.templateName)) {
     return { ok: false, reason: 'template', message: `drafts: no release template "${opts.templateName}"; choose one of ${[...templates.keys()].join(', ')}` };
   }

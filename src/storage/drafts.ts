@@ -244,16 +244,18 @@ export interface DraftListEntry {
   minutesToDeadline: number | null;
 }
 
-/** Drafts in the given states (default: awaiting a decision), the oldest deadline first. */
+/** Drafts in the given states (default: awaiting a decision), the oldest deadline first ('recent': the
+ *  latest change first, for decided drafts). */
 export async function listDrafts(
   db: Db,
-  q: { now: Date; statuses?: readonly DraftStatus[]; limit?: number; offset?: number },
+  q: { now: Date; statuses?: readonly DraftStatus[]; limit?: number; offset?: number; order?: 'deadline' | 'recent' },
 ): Promise<DraftListEntry[]> {
+  const order = q.order === 'recent' ? 'd.updated_at DESC, d.id DESC' : 'd.deadline_at ASC NULLS LAST, d.created_at, d.id';
   const rows = await db.query<DraftRow & { headline: string | null }>(
     `SELECT ${COLUMNS.replace(/(\w+)/g, 'd.$1')}, h.title AS headline
      FROM drafts d LEFT JOIN stories s ON s.id = d.story_id LEFT JOIN items h ON h.id = coalesce(s.headline_override, s.headline_item_id)
      WHERE d.status = ANY($1::text[])
-     ORDER BY d.deadline_at ASC NULLS LAST, d.created_at, d.id LIMIT $2 OFFSET $3`,
+     ORDER BY ${order} LIMIT $2 OFFSET $3`,
     [q.statuses ?? ['awaiting_approval'], q.limit ?? 100, q.offset ?? 0],
   );
   const t = q.now.getTime();

@@ -33,6 +33,7 @@ export const NAV: NavEntry[] = [
   { href: '/rules', label: 'Rules' },
   { href: '/stories', label: 'Stories' },
   { href: '/drafts', label: 'Drafts' },
+  { href: '/templates', label: 'Templates' },
   { href: '/contacts', label: 'Contacts' },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/queues', label: 'Queues' },

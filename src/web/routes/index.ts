@@ -3,12 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
+import { draftLinkRoutes } from './draft-links.ts';
+import { draftRoutes } from './drafts.ts';
 import { feedbackRoutes } from './feedback.ts';
 import { queueRoutes } from './queues.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
 import { systemRoutes } from './system.ts';
+import { templateRoutes } from './templates.ts';
+import { topicSettingsRoutes } from './topic-settings.ts';
 import { userRoutes } from './users.ts';
 
 export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
@@ -17,6 +21,10 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await userRoutes(app, deps);
   await queueRoutes(app, deps);
   await storyRoutes(app, deps);
+  await draftRoutes(app, deps);
+  await draftLinkRoutes(app, deps); // public: the signed links from approval emails
+  await topicSettingsRoutes(app, deps); // lines to take, draft policy, duty rota
+  await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)

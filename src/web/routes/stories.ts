@@ -12,6 +12,8 @@ import { type CoverageItem, searchStories, storyCoverage } from '../../storage/s
 import { mergeStories } from '../../services/merge-stories.ts';
 import { setHeadline } from '../../services/set-headline.ts';
 import { splitItem } from '../../services/split-item.ts';
+import { getDraftByStory } from '../../storage/drafts.ts';
+import { loadReleaseTemplates } from '../../render/releases.ts';
 import { storyState } from '../../storage/stories.ts';
 import { sendError } from '../errors.ts';
 import { field } from '../form.ts';
@@ -152,6 +154,10 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
       decisions,
       canEdit,
       back: `/stories/${state.id}`,
+      // "Draft a release": press officers and editors; one draft per story, so an existing one is linked instead.
+      drafting: allows(req.user!.roles, ['press_officer', 'editor'])
+        ? { draft: await getDraftByStory(db, state.id), templates: [...loadReleaseTemplates().values()].map((t) => ({ name: t.name, title: t.title })) }
+        : undefined,
     });
   });
 

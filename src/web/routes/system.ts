@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listOutbox } from '../../adapters/mailer.ts';
+import { reviewDrafts } from '../../services/review-drafts.ts';
 import { sendError } from '../errors.ts';
 import { checkHealth } from '../health.ts';
 import { createMetrics } from '../metrics.ts';
 import { sendPage } from '../page.ts';
+import { allows } from '../roles.ts';
 import type { WebDeps } from '../server.ts';
 import { loadSession } from '../session.ts';
+import { queueRow } from './draft-view.ts';
 
 const css = readFileSync(new URL('../static/pressdesk.css', import.meta.url));
 
@@ -44,7 +47,9 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get('/', { config: { auth: 'public' } }, async (req, reply) => {
     const user = await loadSession(req, reply);
     const health = user ? await checkHealth(deps) : undefined;
-    return sendPage(req, reply, 'home', { title: 'Home', health, mail: deps.mailer.describe });
+    // A press officer's first job: the drafts waiting for a decision, nearest deadline first.
+    const drafts = user && allows(user.roles, 'press_officer') ? { rows: (await reviewDrafts({ db: deps.db, now: app.pd.now }, { recent: 0 })).awaiting.map(queueRow) } : undefined;
+    return sendPage(req, reply, 'home', { title: 'Home', health, mail: deps.mailer.describe, drafts });
   });
 
   app.get('/admin/outbox', { config: { auth: 'admin' } }, async (req, reply) => {
