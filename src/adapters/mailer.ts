@@ -25,6 +25,9 @@ export function createMailer(opts: { smtpUrl?: string; from: string; outboxDir: 
     // Pooled: a release to thousands of contacts reuses a few connections instead of one per email.
     const url = new URL(opts.smtpUrl);
     if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    // A 421 closes the connection; the pool would quietly resend on a new one. The caller retries instead,
+    // with its own backoff and a record of what the server said.
+    if (!url.searchParams.has('maxRequeues')) url.searchParams.set('maxRequeues', '0');
     const transport = nodemailer.createTransport(url.toString());
     return {
       describe: `smtp ${new URL(opts.smtpUrl).host}`,

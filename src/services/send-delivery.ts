@@ -33,7 +33,9 @@ const rendered = new Map<number, { subject: string; html: string; text: string }
 function renderRelease(publicUrl: string, release: Release) {
   let r = rendered.get(release.id);
   if (!r) {
-    r = renderEmail('release', { release, html: release.html, embargoUntil: release.embargoUntil, url: releaseUrl(publicUrl, release.slug) });
+    // No images in the email: a remote image is a read receipt the journalist did not agree to.
+    const html = release.html.replace(/<img\b[^>]*>/gi, '');
+    r = renderEmail('release', { release, html, embargoUntil: release.embargoUntil, url: releaseUrl(publicUrl, release.slug) });
     if (rendered.size >= 50) rendered.delete(rendered.keys().next().value!);
     rendered.set(release.id, r);
   }
