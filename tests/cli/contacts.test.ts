@@ -46,5 +46,5 @@ describe('pressdesk contacts and releases', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toBe('');
     expect(runCli(['releases', 'list'], env).stderr).toContain('releases: none yet');
-  });
+  }, 240_000); // seven cold starts of the CLI on an embedded database
 });
