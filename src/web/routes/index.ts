@@ -5,6 +5,7 @@ import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
 import { feedbackRoutes } from './feedback.ts';
 import { queueRoutes } from './queues.ts';
+import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
@@ -19,5 +20,6 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await storyRoutes(app, deps);
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  await releaseRoutes(app, deps); // the public archive
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
 }
