@@ -11,9 +11,11 @@ const load = (m: Promise<{ register: Register }>) => m.then((x) => x.register);
 // no command or an unknown one loads them all. tests/cli/program.test.ts checks this table is complete.
 export const COMMANDS: Record<string, () => Promise<Register>[]> = {
   cluster: () => [load(import('./cli/cluster.ts'))],
+  contacts: () => [load(import('./cli/contacts.ts'))],
   drafts: () => [load(import('./cli/drafts.ts'))],
   parse: () => [load(import('./cli/parse.ts'))],
   poll: () => [load(import('./cli/poll.ts'))],
+  releases: () => [load(import('./cli/releases.ts'))],
   rules: () => [load(import('./cli/rules.ts')), load(import('./cli/rules-store.ts'))],
   sources: () => [load(import('./cli/sources.ts'))],
   stories: () => [load(import('./cli/stories.ts'))],

@@ -35,6 +35,7 @@ const schema = z.object({
   FETCH_ALLOW_PRIVATE: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
   POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(48),
+  SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
@@ -60,6 +61,8 @@ export interface Config {
   workerConcurrency: number;
   /** poll-source jobs per process: they mostly wait on the network, and polls started together share statements. */
   pollConcurrency: number;
+  /** Release emails per minute across all processes (a sliding window); 0 = no limit. */
+  sendPerMinute: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   testDatabaseUrl?: string;
   chromiumPath: string;
@@ -92,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fetchAllowPrivate: e.FETCH_ALLOW_PRIVATE,
     workerConcurrency: e.WORKER_CONCURRENCY,
     pollConcurrency: e.POLL_CONCURRENCY,
+    sendPerMinute: e.SEND_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     chromiumPath: e.CHROMIUM_PATH,

@@ -2,12 +2,14 @@
 // point (bin/pressdesk.js) hands this table to the commands that run workers; nothing in src/ imports it.
 import type { Processors } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { distribute } from './distribute.ts';
 import { draftRelease } from './draft-release.ts';
 import { maintenance } from './maintenance.ts';
 import { pollSource } from './poll-source.ts';
 import { processItem } from './process-item.ts';
 import { requestApproval } from './request-approval.ts';
 import { retag } from './retag.ts';
+import { sendEmail } from './send-email.ts';
 
 export function processorsFor(rt: Runtime): Processors {
   return {
@@ -17,5 +19,7 @@ export function processorsFor(rt: Runtime): Processors {
     retag: retag(rt),
     'draft-release': draftRelease(rt),
     'request-approval': requestApproval(rt),
+    distribute: distribute(rt),
+    'send-email': sendEmail(rt),
   };
 }

@@ -5,6 +5,7 @@ import type { JobData } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { chaseDrafts } from '../src/services/chase-drafts.ts';
 import { housekeep } from '../src/services/housekeep.ts';
+import { releaseApproved } from '../src/services/release-approved.ts';
 import { renewWebsub } from '../src/services/renew-websub.ts';
 
 export const maintenance =
@@ -17,6 +18,8 @@ export const maintenance =
         return renewWebsub(rt, signal);
       case 'chase-drafts':
         return chaseDrafts(rt);
+      case 'release-approved':
+        return releaseApproved(rt);
       default:
         throw new UnrecoverableError(`maintenance: unknown task ${job.data.task}`);
     }

@@ -1,11 +1,11 @@
-// Mail goes to SMTP when SMTP_URL is set, otherwise into a local outbox of real .eml files (RFC 5322, the
+// Mail goes to SMTP (pooled connections) when SMTP_URL is set, otherwise into a local outbox of real .eml files (RFC 5322, the
 // same bytes SMTP would carry), listed in the web UI, so a fresh install can show every email it would send.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 
 export interface MailMessage {
-  to: string | string[];
+  to: string | string[] | { name: string; address: string };
   subject: string;
   html?: string;
   text: string;
@@ -22,7 +22,13 @@ export interface Mailer {
 
 export function createMailer(opts: { smtpUrl?: string; from: string; outboxDir: string }): Mailer {
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl);
+    // Pooled: a release to thousands of contacts reuses a few connections instead of one per email.
+    const url = new URL(opts.smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    // A 421 closes the connection; the pool would quietly resend on a new one. The caller retries instead,
+    // with its own backoff and a record of what the server said.
+    if (!url.searchParams.has('maxRequeues')) url.searchParams.set('maxRequeues', '0');
+    const transport = nodemailer.createTransport(url.toString());
     return {
       describe: `smtp ${new URL(opts.smtpUrl).host}`,
       async send(msg) {

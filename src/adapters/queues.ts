@@ -11,6 +11,8 @@ export const QUEUE_NAMES = [
   'retag',
   'draft-release',
   'request-approval',
+  'distribute', // a release to its recipients: delivery rows, then one send-email job each
+  'send-email', // one delivery: one email through the pooled SMTP transport
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -21,10 +23,15 @@ export interface JobData {
   retag: { runId: number };
   'draft-release': { storyId: number };
   'request-approval': { draftId: number };
+  distribute: { releaseId: number };
+  'send-email': { deliveryId: number };
 }
 
+/** send-email retries: SMTP 4xx answers (greylisting, "try again later") clear in minutes, not seconds. */
+export const SEND_JOB_OPTIONS: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 30_000 } };
+
 /** Repeatable maintenance tasks and how often they run (ms); workers/maintenance.ts maps each to a service. */
-export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000 } as const;
+export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000, 'release-approved': 60_000 } as const;
 
 /** Installs the maintenance schedules under stable ids (upsertJobScheduler), so every deploy and every process
  *  can install them again without making duplicates. */

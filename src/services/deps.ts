@@ -1,6 +1,7 @@
 // What services take from a process's runtime. Each service names the parts it uses (Pick), so tests and
 // benchmarks build only those, and no service reaches for a global.
 import type { Mailer } from '../adapters/mailer.ts';
+import type { Queues } from '../adapters/queues.ts';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Db } from '../storage/db.ts';
@@ -31,3 +32,18 @@ export interface DraftDeps {
 export const draftLinkUrl = (publicUrl: string, token: string) => `${publicUrl}/drafts/link/${token}`;
 /** The draft's page in the web UI (log-in required). */
 export const draftPageUrl = (publicUrl: string, draftId: number) => `${publicUrl}/drafts/${draftId}`;
+
+/** What the release services need: approval, scheduling, distribution and each email. Web, CLI and workers
+ *  pass their Runtime; tests pass a database, real queues, a mailer on a loopback SMTP server and a fake clock. */
+export interface ReleaseDeps {
+  db: Db;
+  queues: Pick<Queues, 'add' | 'get'>;
+  mailer: Pick<Mailer, 'send'>;
+  config: Pick<Config, 'publicUrl' | 'sendPerMinute'>;
+  now: () => Date;
+  /** Waits out the send limit (default: a real timer); tests advance their fake clock instead. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A release's page in the public archive. */
+export const releaseUrl = (publicUrl: string, slug: string) => `${publicUrl}/releases/${encodeURIComponent(slug)}`;

@@ -31,6 +31,8 @@ export async function startSmtp(): Promise<TestSmtp> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Pooled clients keep their connections open; closing must not wait the default 30 s for them.
+    closeTimeout: 100,
     onData(stream, session, cb) {
       const rcpt = session.envelope.rcptTo.map((a) => a.address);
       const chunks: Buffer[] = [];

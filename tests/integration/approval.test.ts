@@ -1,7 +1,8 @@
 // The press office's path end to end, through real BullMQ workers on the test Redis, real storage (PGlite and
 // PostgreSQL), an in-process SMTP server and the web app: a loopback feed publishes a justice story -> exactly
 // one draft -> the approval email arrives -> its signed link's GET page changes nothing -> its POST approves ->
-// a second POST changes nothing.
+// a second POST changes nothing -> every contact covering the topic gets the release once, a do-not-contact
+// one none -> it is on /releases and in /releases.atom.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../src/adapters/mailer.ts';
@@ -9,6 +10,7 @@ import { startWorker, type WorkerHandle } from '../../src/adapters/queues.ts';
 import { schedulePolls } from '../../src/services/schedule-polls.ts';
 import { DEFAULT_POLICY, saveDraftPolicy } from '../../src/storage/draft-policies.ts';
 import { getDraft, listDrafts } from '../../src/storage/drafts.ts';
+import { upsertContacts } from '../../src/storage/contacts.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { processorsFor } from '../../workers/index.ts';
 import type { Runtime } from '../../src/runtime.ts';
@@ -63,7 +65,7 @@ for (const b of backends()) {
         now: () => new Date(),
       } as unknown as Runtime;
       const table = processorsFor(rt);
-      for (const q of ['poll-source', 'process-item', 'draft-release', 'request-approval'] as const) {
+      for (const q of ['poll-source', 'process-item', 'draft-release', 'request-approval', 'distribute', 'send-email'] as const) {
         workers.push(startWorker(q, table[q] as never, { connection: redis, prefix: web.queues.prefix, concurrency: 2 }));
       }
     });
@@ -77,10 +79,20 @@ for (const b of backends()) {
     });
 
     it('drafts once, emails the press officer, and approves once through the signed link', async () => {
+      await upsertContacts(
+        t.db,
+        [
+          { name: 'Home affairs desk', email: 'home@paper.example', outlet: 'The Paper', topics: ['probation'] },
+          { name: 'Justice correspondent', email: 'justice@radio.example', outlet: 'Radio', topics: ['probation', 'prisons'] },
+          { name: 'Opted out', email: 'no@paper.example', topics: ['probation'], doNotContact: true },
+          { name: 'Sport desk', email: 'sport@paper.example', topics: ['sport'] },
+        ],
+        new Date(),
+      );
       await addSource(t.db, { url: feeds.url('/news.xml'), name: 'HMPPS news' });
       expect(await schedulePolls({ db: t.db, queues: web.queues, now: () => new Date() })).toHaveLength(1);
       await smtp.waitFor(1, 20_000).catch(async (e) => {
-        for (const q of ['poll-source', 'process-item', 'draft-release', 'request-approval'] as const) {
+        for (const q of ['poll-source', 'process-item', 'draft-release', 'request-approval', 'distribute', 'send-email'] as const) {
           const qq = web.queues.get(q);
           console.log(q, await qq.getJobCounts(), (await qq.getFailed()).map((j) => j.failedReason), (await qq.getCompleted()).map((j) => JSON.stringify(j.returnvalue).slice(0, 300)));
         }
@@ -109,9 +121,30 @@ for (const b of backends()) {
       const again = await web.app.inject({ method: 'POST', url: f.action, headers: { ...HTML, ...FORM }, payload: f.body });
       expect(again.body).toMatch(/already|used|approved/i);
       expect(await getDraft(t.db, draft.id)).toEqual(approved);
-      // Nothing else: one story, one draft, one email.
+      // One story, one draft; the release goes once to each contact covering the topic, none to the others.
       expect(await listDrafts(t.db, { now: new Date(), statuses: ['drafted', 'awaiting_approval', 'approved'] })).toHaveLength(1);
-      expect(smtp.received).toHaveLength(1);
+      await smtp.waitFor(3);
+      const releases = smtp.received.slice(1);
+      expect(releases.flatMap((m) => m.rcpt).sort()).toEqual(['home@paper.example', 'justice@radio.example']);
+      for (const m of releases) {
+        expect(m.subject).toBe(approved.subject);
+        expect(m.text).toMatch(/OMiC/);
+        expect(m.html ?? '').not.toMatch(/<img|<script/i);
+      }
+      expect(new Set(releases.map((m) => m.messageId)).size).toBe(2);
+      const list = await web.app.inject({ method: 'GET', url: '/releases', headers: HTML });
+      const until = Date.now() + 20_000;
+      let archive = list.body;
+      while (!archive.includes(approved.subject.replace(/&/g, '&amp;').slice(0, 20)) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100)); // marked sent once every delivery settled
+        archive = (await web.app.inject({ method: 'GET', url: '/releases', headers: HTML })).body;
+      }
+      expect(archive).toContain('OMiC');
+      const atom = await web.app.inject({ method: 'GET', url: '/releases.atom' });
+      expect(atom.headers['content-type']).toMatch(/application\/atom\+xml/);
+      expect(atom.body).toMatch(/<entry>[\s\S]*OMiC[\s\S]*<\/entry>/);
+      await new Promise((r) => setTimeout(r, 300)); // nothing more arrives
+      expect(smtp.received).toHaveLength(3);
     });
   });
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Decision } from '../../domain/drafts.ts';
 import { sanitize } from '../../pipeline/sanitize.ts';
+import { actOnLink } from '../../services/act-on-link.ts';
 import { type LinkRefusal, useLink } from '../../services/consume-link.ts';
 import { draftPageUrl } from '../../services/deps.ts';
 import { loadDraftSource } from '../../storage/draft-sources.ts';
@@ -36,7 +37,7 @@ const REFUSAL_TITLE: Record<LinkRefusal['reason'], string> = {
 const linkOpts = { config: { auth: 'public' as const, csrf: false as const } };
 
 export async function draftLinkRoutes(app: FastifyInstance, deps: WebDeps) {
-  const svc = { db: deps.db, mailer: deps.mailer, config: deps.config, secret: deps.secret, now: () => app.pd.now() };
+  const svc = { db: deps.db, queues: deps.queues, mailer: deps.mailer, config: deps.config, secret: deps.secret, now: () => app.pd.now() };
 
   const refused = (req: FastifyRequest, reply: FastifyReply, r: LinkRefusal) => {
     reply.code(r.reason === 'missing' ? 404 : r.reason === 'tampered' || r.reason === 'malformed' || r.reason === 'other_recipient' ? 403 : r.reason === 'expired' ? 410 : 409);
@@ -77,7 +78,7 @@ export async function draftLinkRoutes(app: FastifyInstance, deps: WebDeps) {
   app.post<P>('/drafts/link/:token', linkOpts, async (req, reply) => {
     reply.header('cache-control', 'no-store');
     const comment = field(req.body, 'comment');
-    const r = await useLink(svc, req.params.token, { confirm: true, comment, viewerUserId: await viewer(req, reply) });
+    const r = await actOnLink(svc, req.params.token, { confirm: true, comment, viewerUserId: await viewer(req, reply) });
     if (!r.ok) return refused(req, reply, r);
     if (!r.confirmed) throw new Error('draft-links: a POST must act');
     const d = r.decision;
@@ -94,10 +95,9 @@ export async function draftLinkRoutes(app: FastifyInstance, deps: WebDeps) {
         draftHref: draftPageUrl('', r.claims.draftId),
       });
     }
-    // Approved is where distribution will start; for now the page says the draft is approved.
     return sendPage(req, reply, 'draft-link', {
       title: `Draft ${LABELS[r.action].done}`,
-      done: { label: LABELS[r.action].done, approved: d.approved, subject: d.draft.subject, version: d.draft.version },
+      done: { label: LABELS[r.action].done, approved: d.approved, released: r.release?.ok === true, subject: d.draft.subject, version: d.draft.version },
       draftHref: draftPageUrl('', d.draft.id),
       status: draftStatus(d.draft),
     });

@@ -7,7 +7,7 @@ import { DECISIONS } from '../../domain/drafts.ts';
 import { sanitize } from '../../pipeline/sanitize.ts';
 import { collapseDiff } from '../../pipeline/textdiff.ts';
 import { statusLabel } from '../../pipeline/transitions.ts';
-import { decideDraft } from '../../services/decide-draft.ts';
+import { decideRelease } from '../../services/decide-release.ts';
 import { draftRelease } from '../../services/draft-release.ts';
 import { editDraft } from '../../services/edit-draft.ts';
 import { isDraftStatus, reviewDrafts } from '../../services/review-drafts.ts';
@@ -38,7 +38,7 @@ interface Kept {
 }
 
 export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
-  const svc = { db: deps.db, now: () => app.pd.now() };
+  const svc = { db: deps.db, queues: deps.queues, now: () => app.pd.now() };
 
   app.get<{ Querystring: { status?: string } }>('/drafts', officer, async (req, reply) => {
     const status = isDraftStatus(req.query.status) ? req.query.status : undefined;
@@ -125,13 +125,13 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!id) return sendError(req, reply, 404, `drafts: no draft ${req.params.id}`);
     const action = field(req.body, 'action') as Decision;
     if (!DECISIONS.includes(action)) return sendError(req, reply, 400, 'drafts: choose approve, request changes or reject');
-    const r = await decideDraft(svc, { draftId: id, action, userId: req.user!.id, expectedVersion: version(req), comment: field(req.body, 'comment') });
+    const r = await decideRelease(svc, { draftId: id, action, userId: req.user!.id, expectedVersion: version(req), comment: field(req.body, 'comment') });
     if (!r.ok) {
       if (r.reason === 'missing') return sendError(req, reply, 404, r.message);
       return page(req, reply, { error: plain(r.message), code: r.reason === 'version' || r.reason === 'state' ? 409 : r.reason === 'comment_required' ? 422 : 403 });
     }
-    // Approved is where distribution will start; for now the page says so and nothing is sent.
-    flash(req, 'ok', `Draft ${ACTION_DONE[action]}.`);
+    const release = r.release && (r.release.ok ? ` The release goes to the media list${r.release.release.sendAt ? ` at ${r.release.release.sendAt.toISOString()}` : ' now'}.` : ` The release was not made: ${r.release.message}`);
+    flash(req, 'ok', `Draft ${ACTION_DONE[action]}.${release ?? ''}`);
     return reply.redirect(`/drafts/${id}`, 303);
   });
 

@@ -7,6 +7,7 @@ import { draftLinkRoutes } from './draft-links.ts';
 import { draftRoutes } from './drafts.ts';
 import { feedbackRoutes } from './feedback.ts';
 import { queueRoutes } from './queues.ts';
+import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
@@ -27,5 +28,6 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  await releaseRoutes(app, deps); // the public archive
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
 }

@@ -1,0 +1,55 @@
+// An in-process SMTP server on loopback that records every accepted message, and answers RCPT TO for chosen
+// addresses with a chosen reply (421 once, 550 always…) to test how senders handle refusals.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface Received {
+  to: string[];
+  raw: Buffer;
+}
+
+export interface SmtpSink {
+  url: string;
+  received: Received[];
+  /** Reply for RCPT TO `address` on its nth try (1-based); undefined = accept. */
+  refuse: (fn: (address: string, attempt: number) => { code: number; message: string } | undefined) => void;
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const received: Received[] = [];
+  const tries = new Map<string, number>();
+  let refusal: (address: string, attempt: number) => { code: number; message: string } | undefined = () => undefined;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, cb) {
+      const a = address.address.toLowerCase();
+      const n = (tries.get(a) ?? 0) + 1;
+      tries.set(a, n);
+      const r = refusal(a, n);
+      if (!r) return cb();
+      const err = Object.assign(new Error(r.message), { responseCode: r.code });
+      return cb(err);
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks) });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    refuse: (fn) => {
+      refusal = fn;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
