@@ -69,3 +69,20 @@ export interface Draft {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** An item of the story a draft is written from, with its source. */
+export interface DraftSourceItem {
+  id: number;
+  title: string;
+  url: string | null;
+  source: string;
+  sourceUrl: string;
+  sourceCategory: SourceCategory | null;
+  summaryHtml: string | null;
+  bodyText: string | null;
+  publishedAt: Date | null;
+  /** The item's time: its feed date unless after we fetched it. */
+  time: Date;
+  /** item_topics.matches per topic (TermHit[] as stored by the tagger). */
+  matches: { topic: string; matches: unknown }[];
+}

@@ -1,23 +1,13 @@
 // A draft from a story: story + items + template + lines to take + now → { subject, html, text }. Everything
 // from feeds reaches the template as plain text and is escaped by it; the text part is made from the HTML.
-import type { LinesToTake, SourceCategory } from '../domain/drafts.ts';
+import type { DraftSourceItem, LinesToTake } from '../domain/drafts.ts';
 import { excerpt, keySentences } from '../render/helpers.ts';
 import type { ReleaseTemplate } from '../render/releases.ts';
 import { sourceKind } from './draft-policy.ts';
 import { htmlToText } from './text.ts';
 
-export interface DraftItem {
-  title: string;
-  url: string | null;
-  source: string;
-  sourceUrl: string;
-  sourceCategory: SourceCategory | null;
-  summaryHtml: string | null;
-  bodyText: string | null;
-  time: Date;
-  /** item_topics.matches per topic: TermHit[] ({ text }) as the tagger stored them. */
-  matches: { topic: string; matches: unknown }[];
-}
+/** What a draft reads of each item (storage's DraftSourceItem has more). */
+export type DraftItem = Omit<DraftSourceItem, 'id' | 'publishedAt'>;
 
 export interface DraftInput {
   story: { id: number; headline: string | null; topics: readonly string[]; firstSeen: Date; headlineItemId?: number | null };

@@ -1,24 +1,10 @@
 // What a draft is written from: the live story (followed through merges), its items in time order with their
 // sources' names, addresses and categories, and the words the topic rules matched in each item.
-import type { SourceCategory } from '../domain/drafts.ts';
+import type { DraftSourceItem, SourceCategory } from '../domain/drafts.ts';
 import type { Db } from './db.ts';
 import { storyState } from './stories.ts';
 
-export interface DraftSourceItem {
-  id: number;
-  title: string;
-  url: string | null;
-  source: string;
-  sourceUrl: string;
-  sourceCategory: SourceCategory | null;
-  summaryHtml: string | null;
-  bodyText: string | null;
-  publishedAt: Date | null;
-  /** The item's time: its feed date unless after we fetched it. */
-  time: Date;
-  /** item_topics.matches per topic (TermHit[] as stored by the tagger). */
-  matches: { topic: string; matches: unknown }[];
-}
+export type { DraftSourceItem };
 
 export interface DraftSourceStory {
   id: number;

@@ -27,19 +27,9 @@ export const toRelease = (r: Row): Release => ({
   cancelledAt: date(r.cancelled_at),
 });
 
-export interface NewRelease {
-  draftId: number;
-  slug: string;
-  subject: string;
-  html: string;
-  text: string;
-  topics: string[];
-  sendAt: Date | null;
-  embargoUntil: Date | null;
-  recipients: RecipientSpec;
-  approvedBy: number | null;
+export type NewRelease = Pick<Release, 'draftId' | 'slug' | 'subject' | 'html' | 'text' | 'topics' | 'sendAt' | 'embargoUntil' | 'recipients' | 'approvedBy'> & {
   now: Date;
-}
+};
 
 /** The draft's release: made now, or the one it already has (UNIQUE draft_id). */
 export async function insertRelease(db: Db, r: NewRelease): Promise<{ created: boolean; release: Release }> {
