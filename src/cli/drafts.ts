@@ -15,8 +15,9 @@ const uk = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateSty
 const minutes = (m: number) => (Math.abs(m) < 90 ? `${m} min` : `${Math.round(m / 60)} h`);
 
 function id(v: string, what: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) fail(`drafts: ${what} "${v}" is not an id; give a whole number such as 12`);
+  // Digits only: Number() would also take "1e3", "0x10" and " 12 ".
+  const n = /^\d+$/.test(v) ? Number(v) : 0;
+  if (!Number.isSafeInteger(n) || n < 1) fail(`drafts: ${what} "${v}" is not an id; give a whole number such as 12`);
   return n;
 }
 
