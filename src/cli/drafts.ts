@@ -69,13 +69,15 @@ export function register(program: Command): void {
       try {
         const served = (await rt.queues.get('request-approval').getWorkersCount()) > 0;
         const r = await draftRelease(served ? rt : { ...rt, queues: { add: async () => undefined as never } }, storyId, { force: true, templateName: o.template });
-        if (!r.ok) fail(r.message);
-        out(`draft ${r.draft.id}: ${r.draft.subject}`);
+        // A draft that exists but never reached the press officers (its approval request failed) is sent on.
+        const draft = r.ok ? r.draft : r.reason === 'exists' && r.draft?.status === 'drafted' ? r.draft : undefined;
+        if (!draft) fail(r.ok ? '' : r.message);
+        out(`draft ${draft.id}: ${draft.subject}${r.ok ? '' : ' (made earlier, not yet sent for approval)'}`);
         if (served) {
           say('drafts: sent for approval by the running workers; follow it with `pressdesk drafts list`');
           return;
         }
-        const a = await requestApproval(rt, r.draft.id);
+        const a = await requestApproval(rt, draft.id);
         if (!a.ok) fail(a.message);
         say(`drafts: approval requested from ${a.sent.length} press officer(s)${a.failed.length ? `; FAILED for ${a.failed.map((f) => `${f.email} (${f.error})`).join(', ')}` : ''}`);
       } finally {
