@@ -52,7 +52,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     trustProxy: 'loopback',
     bodyLimit: 2 * 1024 * 1024,
     // Signed approval links carry their token as a path parameter (/drafts/link/:token, up to ~450 chars).
-    maxParamLength: 600,
+    routerOptions: { maxParamLength: 600 },
   });
   app.decorate('pd', {
     deps,

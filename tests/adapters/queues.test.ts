@@ -90,13 +90,14 @@ describe('maintenance schedules', () => {
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const queues = createQueues(redis, prefix);
     const names = async () => (await queues.get('maintenance').getJobSchedulers()).map((s) => s.key).sort();
-    const stop = keepSchedules(queues, redis, 100);
+    let stop = () => {};
     try {
       await installSchedules(queues);
       const all = Object.keys(MAINTENANCE_TASKS).sort();
       expect(await names()).toEqual(all);
       await dropPrefix(prefix); // Redis came back empty
       expect(await names()).toEqual([]);
+      stop = keepSchedules(queues, redis, 100);
       await until(async () => (await names()).length === all.length);
       expect(await names()).toEqual(all);
     } finally {
