@@ -159,9 +159,11 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
     if (action === 'approve') {
       const draft = await showDraft(svc, id);
       if (!draft) return sendError(req, reply, 404, `drafts: no draft ${req.params.id}`);
-      // Forms from before recipients could be chosen send no topics: the draft's own, now.
+      // The approve form says it offered topics (all unticked is then refused); a bare approve (an older
+      // page, a script) means the draft's own topic, now.
       const known = new Set((await topicChoices(draft.draft.topic)).map((t) => t.id));
-      const read = readChoices(fields(req.body, 'topics').length ? choices : { ...choices, topics: [draft.draft.topic] }, svc.now(), known);
+      const offered = field(req.body, 'choose_recipients') === '1';
+      const read = readChoices(offered ? choices : { ...choices, topics: [draft.draft.topic] }, svc.now(), known);
       if ('problem' in read) return page(req, reply, { error: read.problem, choices, code: 422 });
       chosen = read.choices;
     }
