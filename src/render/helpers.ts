@@ -10,6 +10,9 @@ const fmt = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
 });
 
+/** "2 Mar 2026, 09:00" in UK time: what the `date` helper shows, for messages built in code. */
+export const ukDateTime = (d: Date) => fmt.format(d);
+
 const asDate = (v: unknown): Date | undefined => {
   if (v instanceof Date) return v;
   if (typeof v === 'string' || typeof v === 'number') {
@@ -22,6 +25,7 @@ const asDate = (v: unknown): Date | undefined => {
 export function registerHelpers(hbs: typeof Handlebars) {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('not', (a: unknown) => !a);
+  hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   hbs.registerHelper('date', (v: unknown) => {

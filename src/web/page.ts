@@ -33,6 +33,7 @@ export const NAV: NavEntry[] = [
   { href: '/rules', label: 'Rules' },
   { href: '/stories', label: 'Stories' },
   { href: '/drafts', label: 'Drafts' },
+  { href: '/releases/admin', label: 'Releases' },
   { href: '/templates', label: 'Templates' },
   { href: '/contacts', label: 'Contacts' },
   { href: '/admin/users', label: 'Users' },

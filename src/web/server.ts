@@ -12,6 +12,7 @@ import { installAuth } from './auth.ts';
 import { installErrorPages } from './errors.ts';
 import { installFlash } from './flash.ts';
 import { installSecurityHeaders } from './headers.ts';
+import { installMultipart } from './multipart.ts';
 import type { RouteEntry } from './roles.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -66,6 +67,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   app.decorateRequest('sessionId', null);
   await app.register(fastifyCookie, { secret: deps.secret });
   await app.register(fastifyFormbody);
+  installMultipart(app);
   installSecurityHeaders(app);
   installFlash(app);
   installAuth(app);

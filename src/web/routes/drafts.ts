@@ -5,19 +5,24 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Decision } from '../../domain/drafts.ts';
 import { DECISIONS } from '../../domain/drafts.ts';
 import { sanitize } from '../../pipeline/sanitize.ts';
+import { ukDateTime } from '../../render/helpers.ts';
 import { collapseDiff } from '../../pipeline/textdiff.ts';
 import { statusLabel } from '../../pipeline/transitions.ts';
+import { activeRules } from '../../services/active-rules.ts';
 import { decideRelease } from '../../services/decide-release.ts';
 import { draftRelease } from '../../services/draft-release.ts';
 import { editDraft } from '../../services/edit-draft.ts';
 import { isDraftStatus, reviewDrafts } from '../../services/review-drafts.ts';
+import { previewRecipients } from '../../services/preview-recipients.ts';
 import { showDraft } from '../../services/show-draft.ts';
+import { getReleaseByDraft } from '../../storage/releases.ts';
 import { sendError } from '../errors.ts';
-import { field } from '../form.ts';
+import { field, fields } from '../form.ts';
 import { flash, sendPage } from '../page.ts';
 import { allows } from '../roles.ts';
 import type { WebDeps } from '../server.ts';
 import { draftStatus, queueRow, storyPanel } from './draft-view.ts';
+import { type KeptChoices, keptChoices, readChoices } from './release-form.ts';
 
 const officer = { config: { auth: 'press_officer' as const } };
 const drafter = { config: { auth: ['press_officer', 'editor'] as const } };
@@ -55,7 +60,17 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
     });
   });
 
-  const page = async (req: FastifyRequest<P>, reply: FastifyReply, extra: { error?: string; kept?: Kept; code?: number } = {}) => {
+  /** The topics a release may go to: the active rules' topics, and the draft's own even if its rule is gone. */
+  const topicChoices = async (draftTopic: string) => {
+    const topics = (await activeRules(deps.db)).ruleSet.topics.map((t) => ({ id: t.id, name: t.name }));
+    return topics.some((t) => t.id === draftTopic) ? topics : [{ id: draftTopic, name: draftTopic }, ...topics];
+  };
+
+  const page = async (
+    req: FastifyRequest<P>,
+    reply: FastifyReply,
+    extra: { error?: string; kept?: Kept; code?: number; choices?: KeptChoices; previewed?: boolean } = {},
+  ) => {
     const id = idOf(req.params.id);
     const v = id && (await showDraft(svc, id));
     if (!v) return sendError(req, reply, 404, `drafts: no draft ${req.params.id}; see the review queue at /drafts`);
@@ -63,6 +78,13 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
     // Editors may read a draft (they start them from the story page); only press officers act on it.
     const acts = allows(req.user!.roles, 'press_officer');
     const editable = acts && (d.status === 'awaiting_approval' || d.status === 'changes_requested');
+    const canDecide = acts && d.status === 'awaiting_approval';
+    // The approve form: recipients by topic (the draft's by default), previewed with counts before sending.
+    const choices = extra.choices ?? { topics: [d.topic], sendAt: '', embargoUntil: '' };
+    const chosen = new Set(choices.topics);
+    const topics = canDecide ? (await topicChoices(d.topic)).map((t) => ({ ...t, checked: chosen.has(t.id) })) : [];
+    const preview = canDecide && choices.topics.length ? await previewRecipients(svc, { topics: choices.topics }) : undefined;
+    const release = d.status === 'approved' ? await getReleaseByDraft(deps.db, d.id) : undefined;
     if (extra.code) reply.code(extra.code);
     return sendPage(req, reply, 'draft', {
       title: `Draft ${d.id}: ${d.subject}`,
@@ -83,7 +105,12 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
         decidedAt: d.decidedAt,
       },
       approved: d.status === 'approved',
-      canDecide: acts && d.status === 'awaiting_approval',
+      canDecide,
+      topics,
+      choices,
+      preview,
+      previewed: Boolean(extra.previewed),
+      release: release && { id: release.id, status: release.status, sendAt: release.sendAt, embargoUntil: release.embargoUntil },
       canEdit: editable,
       canResubmit: acts && (d.status === 'changes_requested' || d.status === 'drafted'),
       edit: extra.kept ?? { subject: d.subject, html: d.bodyHtml },
@@ -123,16 +150,45 @@ export async function draftRoutes(app: FastifyInstance, deps: WebDeps) {
   app.post<P>('/drafts/:id/decide', officer, async (req, reply) => {
     const id = idOf(req.params.id);
     if (!id) return sendError(req, reply, 404, `drafts: no draft ${req.params.id}`);
-    const action = field(req.body, 'action') as Decision;
+    const action = field(req.body, 'action') as Decision | 'preview';
+    const choices = keptChoices(req.body);
+    // Preview: the same page, the recipients counted for the topics chosen; nothing is decided.
+    if (action === 'preview') return page(req, reply, { choices, previewed: true });
     if (!DECISIONS.includes(action)) return sendError(req, reply, 400, 'drafts: choose approve, request changes or reject');
-    const r = await decideRelease(svc, { draftId: id, action, userId: req.user!.id, expectedVersion: version(req), comment: field(req.body, 'comment') });
+    let chosen = {};
+    if (action === 'approve') {
+      const draft = await showDraft(svc, id);
+      if (!draft) return sendError(req, reply, 404, `drafts: no draft ${req.params.id}`);
+      // The approve form says it offered topics (all unticked is then refused); a bare approve (an older
+      // page, a script) means the draft's own topic, now.
+      const known = new Set((await topicChoices(draft.draft.topic)).map((t) => t.id));
+      const offered = field(req.body, 'choose_recipients') === '1';
+      const read = readChoices(offered ? choices : { ...choices, topics: [draft.draft.topic] }, svc.now(), known);
+      if ('problem' in read) return page(req, reply, { error: read.problem, choices, code: 422 });
+      chosen = read.choices;
+    }
+    const r = await decideRelease(svc, { draftId: id, action, userId: req.user!.id, expectedVersion: version(req), comment: field(req.body, 'comment') }, chosen);
     if (!r.ok) {
       if (r.reason === 'missing') return sendError(req, reply, 404, r.message);
       return page(req, reply, { error: plain(r.message), code: r.reason === 'version' || r.reason === 'state' ? 409 : r.reason === 'comment_required' ? 422 : 403 });
     }
-    const release = r.release && (r.release.ok ? ` The release goes to the media list${r.release.release.sendAt ? ` at ${r.release.release.sendAt.toISOString()}` : ' now'}.` : ` The release was not made: ${r.release.message}`);
-    flash(req, 'ok', `Draft ${ACTION_DONE[action]}.${release ?? ''}`);
+    if (r.release?.ok) {
+      const rel = r.release.release;
+      flash(req, 'ok', `Draft approved. The release ${rel.sendAt ? `is scheduled for ${ukDateTime(rel.sendAt)} (UK time)` : 'is going to the media list now'}.`);
+      return reply.redirect(`/drafts/${id}`, 303); // the banner there links the release page
+    }
+    const failed = r.release && ` The release was not made: ${r.release.message}`;
+    flash(req, r.release ? 'error' : 'ok', `Draft ${ACTION_DONE[action]}.${failed ?? ''}`);
     return reply.redirect(`/drafts/${id}`, 303);
+  });
+
+  // The recipient preview as JSON: { count, doNotContact, suppressed, first: [{ id, name, outlet }] }.
+  app.get<P & { Querystring: { topics?: string | string[] } }>('/drafts/:id/recipients', officer, async (req, reply) => {
+    const id = idOf(req.params.id);
+    const v = id && (await showDraft(svc, id));
+    if (!v) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `drafts: no draft ${req.params.id}` });
+    const topics = fields({ topics: req.query.topics }, 'topics').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+    return previewRecipients(svc, { topics: topics.length ? topics : [v.draft.topic] });
   });
 
   app.post<P>('/drafts/:id/submit', officer, async (req, reply) => {

@@ -6,7 +6,9 @@ import { authRoutes } from './auth.ts';
 import { draftLinkRoutes } from './draft-links.ts';
 import { draftRoutes } from './drafts.ts';
 import { feedbackRoutes } from './feedback.ts';
+import { contactRoutes } from './contacts.ts';
 import { queueRoutes } from './queues.ts';
+import { releaseAdminRoutes } from './releases-admin.ts';
 import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
@@ -28,6 +30,8 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
   await feedbackRoutes(app, deps);
+  await contactRoutes(app, deps);
+  await releaseAdminRoutes(app, deps); // the press office's releases
   await releaseRoutes(app, deps); // the public archive
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
 }
