@@ -1,10 +1,7 @@
-// send-window: the sliding-window send limit. Given when the recent sends were (ms since the epoch), how long
-// to wait before one more so no window of `windowMs` holds more than `limit` sends. 0 = send now.
-export function sendWait(recent: readonly number[], now: number, limit: number, windowMs: number): number {
-  if (limit <= 0) return 0;
-  const inWindow = recent.filter((t) => t > now - windowMs && t <= now).sort((a, b) => b - a);
-  if (inWindow.length < limit) return 0;
-  // The send that must leave the window first is the limit-th newest.
-  const oldestThatCounts = inWindow[limit - 1]!;
-  return Math.max(1, oldestThatCounts + windowMs - now);
+// send-window: the sliding-window send limit. Given the limit-th newest send still inside the window (ms since
+// the epoch; undefined = fewer sends than the limit), how long to wait before one more so no window of
+// `windowMs` holds more than the limit: until that send leaves the window. 0 = send now.
+export function sendWait(limitThNewest: number | undefined, now: number, windowMs: number): number {
+  if (limitThNewest === undefined) return 0;
+  return Math.max(1, limitThNewest + windowMs - now);
 }

@@ -12,7 +12,7 @@ import type { Release } from '../domain/releases.ts';
 import { sendWait } from '../pipeline/send-window.ts';
 import { renderEmail } from '../render/index.ts';
 import { getContact, suppressedAmong } from '../storage/contacts.ts';
-import { claimDelivery, getDelivery, lockSendWindow, recentClaims, settleDelivery } from '../storage/deliveries.ts';
+import { claimDelivery, getDelivery, lockSendWindow, nthRecentClaim, settleDelivery } from '../storage/deliveries.ts';
 import { completeRelease, getRelease } from '../storage/releases.ts';
 import { type ReleaseDeps, releaseUrl } from './deps.ts';
 
@@ -70,7 +70,7 @@ export async function sendDelivery(
     const r = await deps.db.tx(async (t) => {
       if (limit > 0) {
         await lockSendWindow(t);
-        const wait = sendWait(await recentClaims(t, new Date(now.getTime() - WINDOW_MS), limit), now.getTime(), limit, WINDOW_MS);
+        const wait = sendWait(await nthRecentClaim(t, new Date(now.getTime() - WINDOW_MS), now, limit), now.getTime(), WINDOW_MS);
         if (wait > 0) return { wait, claimed: undefined };
       }
       return { wait: 0, claimed: await claimDelivery(t, deliveryId, now, new Date(now.getTime() + CLAIM_MS)) };

@@ -55,13 +55,15 @@ export async function lockSendWindow(db: Db): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('deliveries:send-window'))`);
 }
 
-/** When the last `limit` claims at or after `since` were made, ms since the epoch. */
-export async function recentClaims(db: Db, since: Date, limit: number): Promise<number[]> {
+/** When the `nth` newest claim made in (since, until] was, ms since the epoch; undefined = fewer were made. The
+ *  send window needs only this one: fetching every claim in the window made each send read up to
+ *  SEND_PER_MINUTE rows (the distribute bench spent most of its time parsing them). */
+export async function nthRecentClaim(db: Db, since: Date, until: Date, nth: number): Promise<number | undefined> {
   const rows = await db.query<{ claimed_at: unknown }>(
-    'SELECT claimed_at FROM deliveries WHERE claimed_at >= $1 ORDER BY claimed_at DESC LIMIT $2',
-    [since, limit],
+    'SELECT claimed_at FROM deliveries WHERE claimed_at > $1 AND claimed_at <= $2 ORDER BY claimed_at DESC OFFSET $3 LIMIT 1',
+    [since, until, nth - 1],
   );
-  return rows.map((r) => new Date(r.claimed_at as string).getTime());
+  return rows[0] ? new Date(rows[0].claimed_at as string).getTime() : undefined;
 }
 
 /** pending -> sending (or a lapsed claim taken over) with a lease until `until`; undefined = not claimable. */

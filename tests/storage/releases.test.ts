@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSuppression, contactsFor, findContactByEmail, listAllContacts, searchContacts, setDoNotContact, suppressedAmong, updateContact, upsertContacts } from '../../src/storage/contacts.ts';
-import { claimDelivery, countDeliveries, insertDeliveries, listDeliveries, recentClaims, settleDelivery, unsettledDeliveryIds } from '../../src/storage/deliveries.ts';
+import { claimDelivery, countDeliveries, insertDeliveries, listDeliveries, nthRecentClaim, settleDelivery, unsettledDeliveryIds } from '../../src/storage/deliveries.ts';
 import {
   beginSending, cancelRelease, completeRelease, getPublicRelease, insertRelease, listDueReleases, listPublicReleases, listReleases, rescheduleRelease,
 } from '../../src/storage/releases.ts';
@@ -92,7 +92,12 @@ for (const b of backends()) {
       await claimDelivery(t.db, ids[1]!, at(6), at(11));
       await settleDelivery(t.db, ids[1]!, { status: 'failed', error: '550 5.1.1 no such user', now: at(6) });
       expect(await completeRelease(t.db, rel.id, at(6))).toBeUndefined(); // one still pending
-      expect(await recentClaims(t.db, at(4), 10)).toEqual([at(6).getTime(), at(5).getTime()]);
+      // Claims now at 5 and 6 (the first, retaken at 5, no longer counts at T0); the window is (since, until].
+      expect(await nthRecentClaim(t.db, at(4), at(6), 1)).toBe(at(6).getTime());
+      expect(await nthRecentClaim(t.db, at(4), at(6), 2)).toBe(at(5).getTime());
+      expect(await nthRecentClaim(t.db, at(4), at(6), 3)).toBeUndefined(); // only two in the window
+      expect(await nthRecentClaim(t.db, at(5), at(6), 2)).toBeUndefined(); // 5 has left the window
+      expect(await nthRecentClaim(t.db, at(4), at(5), 1)).toBe(at(5).getTime()); // 6 is not yet: not counted
       await claimDelivery(t.db, ids[2]!, at(7), at(12));
       await settleDelivery(t.db, ids[2]!, { status: 'pending', error: '421 try later', now: at(7) });
       expect(await countDeliveries(t.db, rel.id)).toEqual({ pending: 1, sending: 0, sent: 1, failed: 1, skipped: 0 });
