@@ -59,3 +59,20 @@ export function coalesce<I, O>(run: (batch: I[]) => Promise<(O | Failed)[]>, lim
       setImmediate(lane);
     });
 }
+
+/** At most `n` calls of an I/O function in flight; the others wait their turn, in order. */
+export function lanes(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (running >= n) await new Promise<void>((r) => waiting.push(r));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}

@@ -2,6 +2,7 @@
 // batch with a constant number of statements. Storage reads and writes the rows; the pure placeBatch decides
 // (items of the batch can join each other's new stories). Run after tagging: a story's topics are the union
 // of its items' topics.
+import { lanes } from '../adapters/coalesce.ts';
 import type { Assignment } from '../domain/stories.ts';
 import { hash32 } from '../pipeline/cluster/minhash.ts';
 import {
@@ -55,6 +56,19 @@ export async function clusterItems(deps: Pick<IngestDeps, 'db' | 'now'>, items: 
   return out;
 }
 
+/** Clustering transactions in flight per database and process. Each holds a pool connection while it waits
+ *  on band-key locks, and with one per poll (48 in flight) they took every connection the polls' own
+ *  statements needed ("timeout exceeded when trying to connect" on PostgreSQL, items left without a story).
+ *  Two keep both cores busy; the rest wait here, which slows the polls that wait for them (back-pressure)
+ *  instead of failing them. */
+const CLUSTER_LANES = 2;
+const inFlight = new WeakMap<Db, ReturnType<typeof lanes>>();
+const laneOf = (db: Db) => {
+  let l = inFlight.get(db);
+  if (!l) inFlight.set(db, (l = lanes(CLUSTER_LANES)));
+  return l;
+};
+
 /** Band keys share this many advisory locks: a batch of 50 items has ~1,900 keys, and each lock held is an
  *  entry in PostgreSQL's shared lock table (max_locks_per_transaction x max_connections, 6,400 by default),
  *  so a transaction takes at most this many. Two keys on one lock only serialise a little more. */
@@ -80,7 +94,7 @@ export async function assignStories(db: Db, itemIds: readonly number[], now: Dat
     }
   }
   if (todo.length > 0) {
-    await db.tx(async (t) => {
+    await laneOf(db)(() => db.tx(async (t) => {
       // Sorted, so workers locking overlapping sets cannot deadlock.
       await lockBands(t, [...new Set(todo.flatMap((x) => x.keys).map((k) => hash32(k) % LOCK_BUCKETS))].sort((a, b) => a - b));
       const current = await lockItemStories(t, todo.map((x) => x.itemId));
@@ -96,7 +110,7 @@ export async function assignStories(db: Db, itemIds: readonly number[], now: Dat
       const placed = open.map((x) => ({ ...x, ...found.per.get(x.itemId)! }));
       const plan = placeBatch(placed, found.stored, opts);
       for (const [id, a] of await applyPlan(t, plan, placed, now)) out.set(id, a);
-    });
+    }));
   }
   return itemIds.map((id) => out.get(id)!);
 }

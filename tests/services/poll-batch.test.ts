@@ -2,7 +2,7 @@
 // failed batch fails every caller in it (nothing is acknowledged that was not written).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getItem, type NewItem } from '../../src/storage/items.ts';
-import { coalesce, Failed } from '../../src/adapters/coalesce.ts';
+import { coalesce, Failed, lanes } from '../../src/adapters/coalesce.ts';
 import { pollBatch } from '../../src/services/poll-batch.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
@@ -119,3 +119,40 @@ for (const b of backends()) {
     });
   });
 }
+
+describe('lanes', () => {
+  it('keeps at most n calls in flight and runs the rest in order', async () => {
+    const run = lanes(2);
+    let inFlight = 0;
+    let most = 0;
+    const order: number[] = [];
+    const gates = Array.from({ length: 6 }, () => {
+      let open!: () => void;
+      const p = new Promise<void>((r) => (open = r));
+      return { p, open };
+    });
+    const calls = gates.map((g, i) =>
+      run(async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        order.push(i);
+        await g.p;
+        inFlight--;
+        return i;
+      }),
+    );
+    for (const g of gates) {
+      await new Promise((r) => setImmediate(r));
+      g.open();
+    }
+    expect(await Promise.all(calls)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(most).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('frees the lane when a call fails', async () => {
+    const run = lanes(1);
+    await expect(run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await run(async () => 'next')).toBe('next');
+  });
+});
