@@ -65,7 +65,10 @@ const CLUSTER_LANES = 2;
 const inFlight = new WeakMap<Db, ReturnType<typeof lanes>>();
 const laneOf = (db: Db) => {
   let l = inFlight.get(db);
-  if (!l) inFlight.set(db, (l = lanes(CLUSTER_LANES)));
+  if (!l) {
+    l = lanes(CLUSTER_LANES);
+    inFlight.set(db, l);
+  }
   return l;
 };
 
