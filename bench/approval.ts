@@ -14,21 +14,19 @@ import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { createMailer } from '../src/adapters/mailer.ts';
 import { concurrencyFor, createQueues, startWorker, type WorkerHandle } from '../src/adapters/queues.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { tagItems } from '../src/services/tag-items.ts';
-import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
 import { DEFAULT_POLICY, saveDraftPolicy } from '../src/storage/draft-policies.ts';
 import { type Item, type NewItem, getItem, insertItems } from '../src/storage/items.ts';
-import { migrate } from '../src/storage/migrate.ts';
 import { addSource } from '../src/storage/sources.ts';
 import { createUser } from '../src/storage/users.ts';
 import { processorsFor } from '../workers/index.ts';
 import { VOCAB } from './_vocab.ts';
+import { openBenchDb } from './_db.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,28 +41,7 @@ const PG = arg('pg', '');
 const TARGET_MS = 2000;
 const TOPIC = 'probation';
 
-async function openDb(): Promise<{ db: Db; label: string; close(): Promise<void> }> {
-  if (!PG) {
-    const db = await openPglite();
-    await migrate(db);
-    return { db, label: 'PGlite (in memory)', close: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = openPostgres(PG, { schema });
-  await migrate(db);
-  return {
-    db,
-    label: `PostgreSQL ${new URL(PG).host}`,
-    async close() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
+const openDb = () => openBenchDb(PG);
 
 /** A loopback SMTP server that notes when it accepted each message (just before its 250) and keeps the raw
  *  bytes; parsing waits until after the run, so it takes no CPU from the path being measured. */

@@ -15,7 +15,6 @@ import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { createMailer } from '../src/adapters/mailer.ts';
 import { createQueues, startWorker } from '../src/adapters/queues.ts';
@@ -27,14 +26,13 @@ import { decideDraft } from '../src/services/decide-draft.ts';
 import { releaseUrl } from '../src/services/deps.ts';
 import { draftStory } from '../src/services/draft-story.ts';
 import { upsertContacts } from '../src/storage/contacts.ts';
-import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
 import { countDeliveries } from '../src/storage/deliveries.ts';
 import { transitionDraft } from '../src/storage/drafts.ts';
-import { migrate } from '../src/storage/migrate.ts';
 import { getRelease } from '../src/storage/releases.ts';
 import { createUser } from '../src/storage/users.ts';
 import { seedStory } from '../tests/helpers/drafts.ts';
 import { processorsFor } from '../workers/index.ts';
+import { openBenchDb } from './_db.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,28 +46,7 @@ const PG = arg('pg', config.testDatabaseUrl ?? '');
 const TARGET_S = 30;
 const TOPIC = 'probation';
 
-async function openDb(): Promise<{ db: Db; label: string; close(): Promise<void> }> {
-  if (!PG) {
-    const db = await openPglite();
-    await migrate(db);
-    return { db, label: 'PGlite (in memory)', close: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = openPostgres(PG, { schema });
-  await migrate(db);
-  return {
-    db,
-    label: `PostgreSQL ${new URL(PG).host}`,
-    async close() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
+const openDb = () => openBenchDb(PG);
 
 /** A loopback SMTP server that accepts everything and only counts: messages, and RCPT TO per address. */
 async function startSink() {

@@ -21,18 +21,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import Parser from 'rss-parser';
 import { createMailer } from '../src/adapters/mailer.ts';
 import { createQueues, startWorker } from '../src/adapters/queues.ts';
 import { loadConfig } from '../src/config.ts';
-import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
-import { migrate } from '../src/storage/migrate.ts';
+import { type Db, openPostgres } from '../src/storage/db.ts';
 import { addSource } from '../src/storage/sources.ts';
 import { type RouteSpec, startLoopbackServer } from '../tests/helpers/loopback-server.ts';
 import type { IngestDeps } from '../src/services/deps.ts';
 import { type PollSummary, pollSource } from '../src/services/poll-source.ts';
 import { VOCAB } from './_vocab.ts';
+import { openBenchDb } from './_db.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -107,30 +106,7 @@ function feed(f: number, grown = false): string {
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed ${f}</title><link>https://news.example/${f}</link>${items.join('')}</channel></rss>`;
 }
 
-async function openDb(): Promise<{ db: Db; label: string; schema: string | null; close(): Promise<void> }> {
-  if (!PG) {
-    const db = await openPglite();
-    await migrate(db);
-    return { db, label: 'PGlite (in memory)', schema: null, close: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  // The pool size pressdesk runs with (10): the batchers keep a poll worker to a handful of statements at once.
-  const db = openPostgres(PG, { schema });
-  await migrate(db);
-  return {
-    db,
-    label: `PostgreSQL ${new URL(PG).host}`,
-    schema,
-    async close() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
+const openDb = () => openBenchDb(PG);
 
 async function pool<T>(list: T[], n: number, fn: (x: T) => Promise<unknown>) {
   let next = 0;
