@@ -13,6 +13,8 @@ export interface SmtpSink {
   received: Received[];
   /** Reply for RCPT TO `address` on its nth try (1-based); undefined = accept. */
   refuse: (fn: (address: string, attempt: number) => { code: number; message: string } | undefined) => void;
+  /** Resolves once `n` messages were accepted (polls the list; never a fixed sleep). */
+  waitFor(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Pooled clients keep their connections open; closing must not wait the default 30 s for them.
+    closeTimeout: 100,
     onRcptTo(address, _session, cb) {
       const a = address.address.toLowerCase();
       const n = (tries.get(a) ?? 0) + 1;
@@ -49,6 +53,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     received,
     refuse: (fn) => {
       refusal = fn;
+    },
+    async waitFor(n, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (received.length < n) {
+        if (Date.now() > until) throw new Error(`smtp: ${received.length} of ${n} messages arrived in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

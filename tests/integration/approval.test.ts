@@ -4,6 +4,7 @@
 // a second POST changes nothing -> every contact covering the topic gets the release once, a do-not-contact
 // one none -> it is on /releases and in /releases.atom.
 import { Redis } from 'ioredis';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../src/adapters/mailer.ts';
 import { startWorker, type WorkerHandle } from '../../src/adapters/queues.ts';
@@ -19,7 +20,7 @@ import { backends, type TestDb } from '../helpers/db.ts';
 import { rss } from '../helpers/ingest.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
 
 const story =
   '<p>HM Prison and Probation Service announced today that the OMiC model will go live in open prisons from April. ' +
@@ -39,7 +40,7 @@ for (const b of backends()) {
   describe.skipIf(!b.available)(`a story becomes an approved draft (${b.name})`, () => {
     let t: TestDb;
     let web: TestApp;
-    let smtp: TestSmtp;
+    let smtp: SmtpSink;
     let feeds: LoopbackServer;
     const workers: WorkerHandle[] = [];
     let officer: string;
@@ -48,7 +49,7 @@ for (const b of backends()) {
     beforeAll(async () => {
       t = await b.open();
       redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-      smtp = await startSmtp();
+      smtp = await startSmtpSink();
       web = await startTestApp({ db: t, env: { FETCH_ALLOW_PRIVATE: 'true' } });
       web.clock.now = new Date();
       feeds = await startLoopbackServer({});
@@ -99,8 +100,8 @@ for (const b of backends()) {
         console.log(await t.db.query('SELECT id, title, story_id, extract_status FROM items'), await t.db.query('SELECT * FROM item_topics'), await t.db.query('SELECT id, topics, source_count, first_seen FROM stories'));
         throw e;
       });
-      const mail = smtp.received[0]!;
-      expect(mail.rcpt).toEqual([officer]);
+      const mail = await simpleParser(smtp.received[0]!.raw);
+      expect(smtp.received[0]!.to).toEqual([officer]);
       expect(mail.subject).toMatch(/OMiC/);
       expect(mail.html).not.toContain('<script>alert');
       const drafts = await listDrafts(t.db, { now: new Date(), statuses: ['awaiting_approval'] });
@@ -124,8 +125,8 @@ for (const b of backends()) {
       // One story, one draft; the release goes once to each contact covering the topic, none to the others.
       expect(await listDrafts(t.db, { now: new Date(), statuses: ['drafted', 'awaiting_approval', 'approved'] })).toHaveLength(1);
       await smtp.waitFor(3);
-      const releases = smtp.received.slice(1);
-      expect(releases.flatMap((m) => m.rcpt).sort()).toEqual(['home@paper.example', 'justice@radio.example']);
+      const releases = await Promise.all(smtp.received.slice(1).map((m) => simpleParser(m.raw)));
+      expect(smtp.received.slice(1).flatMap((m) => m.to).sort()).toEqual(['home@paper.example', 'justice@radio.example']);
       for (const m of releases) {
         expect(m.subject).toBe(approved.subject);
         expect(m.text).toMatch(/OMiC/);
