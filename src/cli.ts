@@ -12,6 +12,7 @@ const load = (m: Promise<{ register: Register }>) => m.then((x) => x.register);
 export const COMMANDS: Record<string, () => Promise<Register>[]> = {
   cluster: () => [load(import('./cli/cluster.ts'))],
   contacts: () => [load(import('./cli/contacts.ts'))],
+  digest: () => [load(import('./cli/digests.ts'))],
   drafts: () => [load(import('./cli/drafts.ts'))],
   parse: () => [load(import('./cli/parse.ts'))],
   poll: () => [load(import('./cli/poll.ts'))],
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, () => Promise<Register>[]> = {
   rules: () => [load(import('./cli/rules.ts')), load(import('./cli/rules-store.ts'))],
   sources: () => [load(import('./cli/sources.ts'))],
   stories: () => [load(import('./cli/stories.ts'))],
+  subscribers: () => [load(import('./cli/digests.ts'))],
   start: () => [load(import('./cli/system.ts'))],
   web: () => [load(import('./cli/system.ts'))],
   worker: () => [load(import('./cli/system.ts'))],

@@ -36,6 +36,12 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
   POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(48),
   SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(600),
+  DIGEST_SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(1200),
+  DIGEST_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a UK time as HH:MM, e.g. 07:00' }).default('07:00'),
+  DIGEST_WEEKLY_DAY: z
+    .enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], { message: 'must be a day of the week, e.g. monday' })
+    .default('monday'),
+  MAIL_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
@@ -63,6 +69,14 @@ export interface Config {
   pollConcurrency: number;
   /** Release emails per minute across all processes (a sliding window); 0 = no limit. */
   sendPerMinute: number;
+  /** Digest emails per minute across all processes (its own window, so a daily digest never holds up a
+   *  release); 0 = no limit. */
+  digestPerMinute: number;
+  /** UK time of the daily digest (and of the weekly one, on digestWeeklyDay). */
+  digestDailyAt: string;
+  digestWeeklyDay: z.infer<typeof schema>['DIGEST_WEEKLY_DAY'];
+  /** Signs bounce and complaint webhooks from the mail provider; unset = the webhook refuses everything. */
+  mailWebhookSecret?: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   testDatabaseUrl?: string;
   chromiumPath: string;
@@ -96,6 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     pollConcurrency: e.POLL_CONCURRENCY,
     sendPerMinute: e.SEND_PER_MINUTE,
+    digestPerMinute: e.DIGEST_SEND_PER_MINUTE,
+    digestDailyAt: e.DIGEST_DAILY_AT,
+    digestWeeklyDay: e.DIGEST_WEEKLY_DAY,
+    mailWebhookSecret: e.MAIL_WEBHOOK_SECRET,
     logLevel: e.LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     chromiumPath: e.CHROMIUM_PATH,

@@ -2,6 +2,7 @@
 // point (bin/pressdesk.js) hands this table to the commands that run workers; nothing in src/ imports it.
 import type { Processors } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { digests } from './digests.ts';
 import { distribute } from './distribute.ts';
 import { draftRelease } from './draft-release.ts';
 import { maintenance } from './maintenance.ts';
@@ -9,6 +10,7 @@ import { pollSource } from './poll-source.ts';
 import { processItem } from './process-item.ts';
 import { requestApproval } from './request-approval.ts';
 import { retag } from './retag.ts';
+import { sendDigests } from './send-digests.ts';
 import { sendEmail } from './send-email.ts';
 
 export function processorsFor(rt: Runtime): Processors {
@@ -21,5 +23,7 @@ export function processorsFor(rt: Runtime): Processors {
     'request-approval': requestApproval(rt),
     distribute: distribute(rt),
     'send-email': sendEmail(rt),
+    digests: digests(rt),
+    'send-digests': sendDigests(rt),
   };
 }

@@ -13,6 +13,8 @@ export const QUEUE_NAMES = [
   'request-approval',
   'distribute', // a release to its recipients: delivery rows, then one send-email job each
   'send-email', // one delivery: one email through the pooled SMTP transport
+  'digests', // build a frequency's digests due now, then one send-digests job per chunk
+  'send-digests', // a chunk of built digests through the pooled SMTP transport
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -25,6 +27,8 @@ export interface JobData {
   'request-approval': { draftId: number };
   distribute: { releaseId: number };
   'send-email': { deliveryId: number };
+  digests: { frequency: 'instant' | 'daily' | 'weekly' };
+  'send-digests': { digestIds: number[] };
 }
 
 /** send-email retries: SMTP 4xx answers (greylisting, "try again later") clear in minutes, not seconds. */
@@ -33,20 +37,36 @@ export const SEND_JOB_OPTIONS: JobsOptions = { attempts: 10, backoff: { type: 'e
 /** Repeatable maintenance tasks and how often they run (ms); workers/maintenance.ts maps each to a service. */
 export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000, 'release-approved': 60_000 } as const;
 
-/** Installs the maintenance schedules under stable ids (upsertJobScheduler), so every deploy and every process
- *  can install them again without making duplicates. */
-export async function installSchedules(queues: Queues): Promise<void> {
+const WEEKDAY_NUMBER = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 } as const;
+
+/** When digests are built: instant every minute (a story reaches subscribers within two), daily and weekly at
+ *  a UK wall-clock time (BullMQ cron in Europe/London, so summer time moves with the clocks). */
+export function digestSchedules(c: { digestDailyAt: string; digestWeeklyDay: keyof typeof WEEKDAY_NUMBER }) {
+  const [h, m] = c.digestDailyAt.split(':').map(Number);
+  return [
+    { id: 'digest-instant', frequency: 'instant', repeat: { every: 60_000 } },
+    { id: 'digest-daily', frequency: 'daily', repeat: { pattern: `${m} ${h} * * *`, tz: 'Europe/London' } },
+    { id: 'digest-weekly', frequency: 'weekly', repeat: { pattern: `${m} ${h} * * ${WEEKDAY_NUMBER[c.digestWeeklyDay]}`, tz: 'Europe/London' } },
+  ] as const;
+}
+
+/** Installs the maintenance and digest schedules under stable ids (upsertJobScheduler), so every deploy and
+ *  every process can install them again without making duplicates. */
+export async function installSchedules(queues: Queues, digestTimes: Parameters<typeof digestSchedules>[0]): Promise<void> {
   for (const [name, every] of Object.entries(MAINTENANCE_TASKS)) {
     await queues.get('maintenance').upsertJobScheduler(name, { every }, { name, data: { task: name }, opts: { attempts: 1 } });
+  }
+  for (const d of digestSchedules(digestTimes)) {
+    await queues.get('digests').upsertJobScheduler(d.id, { ...d.repeat }, { name: d.id, data: { frequency: d.frequency }, opts: { attempts: 3 } });
   }
 }
 
 /** Keeps the schedules installed: again on every Redis (re)connect and every `everyMs`, because a Redis that
  *  comes back empty (restart without persistence, failover, a flush) would otherwise stop polling for good.
  *  Upserting is idempotent, so this costs a few commands a minute. Returns a stop function. */
-export function keepSchedules(queues: Queues, redis: Redis, everyMs = 60_000): () => void {
+export function keepSchedules(queues: Queues, redis: Redis, digestTimes: Parameters<typeof digestSchedules>[0], everyMs = 60_000): () => void {
   const install = () => {
-    installSchedules(queues).catch((err: Error) => process.stderr.write(`queues: could not install the schedules (${err.message}); trying again\n`));
+    installSchedules(queues, digestTimes).catch((err: Error) => process.stderr.write(`queues: could not install the schedules (${err.message}); trying again\n`));
   };
   redis.on('ready', install);
   const timer = setInterval(install, everyMs);
@@ -151,4 +171,4 @@ export function startWorker<Q extends QueueName>(
 
 /** Jobs at once per process for a queue: polls wait on the network, the rest on CPU and the database. */
 export const concurrencyFor = (name: QueueName, c: { workerConcurrency: number; pollConcurrency: number }) =>
-  name === 'poll-source' ? c.pollConcurrency : c.workerConcurrency;
+  name === 'poll-source' ? c.pollConcurrency : name === 'digests' ? 1 : c.workerConcurrency;

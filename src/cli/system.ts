@@ -25,8 +25,8 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
   }
   let stopSchedules = () => {};
   if (parts.schedules) {
-    await installSchedules(rt.queues);
-    stopSchedules = keepSchedules(rt.queues, rt.redis);
+    await installSchedules(rt.queues, rt.config);
+    stopSchedules = keepSchedules(rt.queues, rt.redis, rt.config);
   }
   let web: FastifyInstance | undefined;
   if (parts.web) {

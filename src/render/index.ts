@@ -63,12 +63,14 @@ export function renderPage(name: string, ctx: { title: string } & Record<string,
   return renderTemplate('web/layout', { ...ctx, body: renderTemplate(`web/${name}`, ctx) });
 }
 
-/** An email: templates/emails/NAME.{subject,html,text}.hbs. The subject is one line. */
+/** An email: templates/emails/NAME.{subject,html,text}.hbs, or DIR/NAME.… when NAME has a directory
+ *  (digests/digest). The subject is one line. */
 export function renderEmail(name: string, ctx: object): { subject: string; html: string; text: string } {
+  const base = name.includes('/') ? name : `emails/${name}`;
   return {
-    subject: renderTemplate(`emails/${name}.subject`, ctx).replace(/\s+/g, ' ').trim(),
-    html: renderTemplate(`emails/${name}.html`, ctx),
-    text: renderTemplate(`emails/${name}.text`, ctx),
+    subject: renderTemplate(`${base}.subject`, ctx).replace(/\s+/g, ' ').trim(),
+    html: renderTemplate(`${base}.html`, ctx),
+    text: renderTemplate(`${base}.text`, ctx),
   };
 }
 

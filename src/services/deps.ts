@@ -47,3 +47,31 @@ export interface ReleaseDeps {
 
 /** A release's page in the public archive. */
 export const releaseUrl = (publicUrl: string, slug: string) => `${publicUrl}/releases/${encodeURIComponent(slug)}`;
+
+/** What the digest services need: campaigners' sign-up, their links, building and sending digests. Web, CLI
+ *  and workers pass their Runtime; tests pass a database, a mailer on a loopback SMTP server and a fake clock. */
+export interface DigestDeps {
+  db: Db;
+  mailer: Pick<Mailer, 'send'>;
+  config: Pick<Config, 'publicUrl' | 'digestPerMinute' | 'mailFrom'>;
+  /** Signs subscribers' links (SECRET_KEY). */
+  secret: Buffer;
+  now: () => Date;
+  /** Waits out the send limit (default: a real timer). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Campaigners' pages, reached by signed links. */
+export const subscriberUrls = (publicUrl: string) => ({
+  confirm: (token: string) => `${publicUrl}/subscribe/confirm/${token}`,
+  preferences: (token: string) => `${publicUrl}/subscription/${token}`,
+  unsubscribe: (token: string) => `${publicUrl}/unsubscribe/${token}`,
+  /** The List-Unsubscribe URL: RFC 8058 one-click POST. */
+  oneClick: (token: string) => `${publicUrl}/unsubscribe/${token}/one-click`,
+});
+
+/** Who campaigners' emails are from, in words: MAIL_FROM's display name ("Probation Union <press@…>"). */
+export const senderName = (mailFrom: string) => /^\s*"?([^"<]+?)"?\s*</.exec(mailFrom)?.[1]?.trim() || mailFrom.replace(/^.*@/, '').replace(/>.*$/, '');
+
+/** MAIL_FROM's bare address (for the mailto: in List-Unsubscribe). */
+export const senderAddress = (mailFrom: string) => /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();

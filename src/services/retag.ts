@@ -1,12 +1,16 @@
 // retag: re-tags stored items with one rule version after a rule change, in batches. Each batch replaces its
 // items' topics and advances the run's cursor in ONE transaction, so a retried or interrupted job resumes
 // after the last batch done and never duplicates item_topics; a finished run is left alone (status lock).
+// The stories of items whose topics changed are refreshed in the same transaction: their topics are what
+// lists, drafts and digests read.
 import { UnrecoverableError } from 'bullmq';
 import { verdicts } from '../pipeline/verdicts.ts';
 import { compileRules } from '../rules/compile.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
 import { loadRuleSet } from '../rules/ruleset.ts';
 import { saveTopicsMany } from '../storage/items.ts';
+import { storiesOfItems } from '../storage/stories.ts';
+import { refreshStories } from './refresh-stories.ts';
 import {
   countItemsSince,
   finishRetagRun,
@@ -54,16 +58,18 @@ export async function retag(
     const items = await itemTextBatch(rt.db, { since: run.since, afterId: cursor, limit: BATCH });
     if (!items.length) break;
     const before = await storedTopics(rt.db, items.map((i) => i.itemId));
-    let batchChanged = 0;
     const found = verdicts(matcher, items);
+    const moved: number[] = [];
     const batch = items.map((it, i) => {
       const topics = found[i]!;
-      if ((before.get(it.itemId) ?? []).join() !== topics.map((t) => t.topic).sort().join()) batchChanged++;
+      if ((before.get(it.itemId) ?? []).join() !== topics.map((t) => t.topic).sort().join()) moved.push(it.itemId);
       return { itemId: it.itemId, topics };
     });
+    const batchChanged = moved.length;
     cursor = items[items.length - 1]!.itemId;
     await rt.db.tx(async (t) => {
       await saveTopicsMany(t, batch, rt.now());
+      await refreshStories(t, await storiesOfItems(t, moved), rt.now());
       await recordRetagProgress(t, runId, { done: items.length, changed: batchChanged, cursorId: cursor });
     });
     progress += items.length;

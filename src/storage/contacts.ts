@@ -123,3 +123,15 @@ export async function suppressedAmong(db: Db, emails: readonly string[]): Promis
   const rows = await db.query<{ email: string }>('SELECT email FROM suppressions WHERE email = ANY($1::text[])', [emails.map((e) => e.toLowerCase())]);
   return new Set(rows.map((r) => r.email));
 }
+
+/** Why an address is suppressed (bounce, complaint, manual, unsubscribed), or undefined. */
+export async function suppressionOf(db: Db, email: string): Promise<string | undefined> {
+  const rows = await db.query<{ reason: string }>('SELECT reason FROM suppressions WHERE email = lower($1)', [email.trim()]);
+  return rows[0]?.reason;
+}
+
+/** Lifts a suppression, only if it is for `reason` (a confirmed opt-in lifts an unsubscribe, never a bounce). */
+export async function liftSuppression(db: Db, email: string, reason: string): Promise<boolean> {
+  const rows = await db.query('DELETE FROM suppressions WHERE email = lower($1) AND reason = $2 RETURNING email', [email.trim(), reason]);
+  return rows.length > 0;
+}

@@ -95,8 +95,11 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
   return rows.length;
 }
 
-/** Records one failed login under each key, pruning failures older than the window as it goes. */
-export async function recordLoginFailure(db: Db, keys: string[], now: Date, windowMs: number): Promise<void> {
+// Rate limits: a log of attempts by key (login failures by IP and by IP + email; subscribe-form posts by IP,
+// keys "subscribe|<ip>"). Every limit uses the same 15-minute window, so pruning by one never cuts another's.
+
+/** Records one attempt under each key, pruning attempts older than the window as it goes. */
+export async function recordAttempt(db: Db, keys: string[], now: Date, windowMs: number): Promise<void> {
   await db.query(
     `WITH pruned AS (DELETE FROM login_failures WHERE at <= $3)
      INSERT INTO login_failures (key, at) SELECT k, $2 FROM unnest($1::text[]) AS k`,
@@ -104,8 +107,8 @@ export async function recordLoginFailure(db: Db, keys: string[], now: Date, wind
   );
 }
 
-/** Failures per key since `since`, plus the oldest one counted (to say when the limit lifts). */
-export async function countLoginFailures(db: Db, keys: string[], since: Date): Promise<Map<string, { n: number; oldest: Date }>> {
+/** Attempts per key since `since`, plus the oldest one counted (to say when the limit lifts). */
+export async function countAttempts(db: Db, keys: string[], since: Date): Promise<Map<string, { n: number; oldest: Date }>> {
   const rows = await db.query<{ key: string; n: number; oldest: Date }>(
     `SELECT key, count(*)::int AS n, min(at) AS oldest FROM login_failures
      WHERE key = ANY($1::text[]) AND at > $2 GROUP BY key`,
@@ -114,6 +117,6 @@ export async function countLoginFailures(db: Db, keys: string[], since: Date): P
   return new Map(rows.map((r) => [r.key, { n: r.n, oldest: r.oldest }]));
 }
 
-export async function clearLoginFailures(db: Db, key: string): Promise<void> {
+export async function clearAttempts(db: Db, key: string): Promise<void> {
   await db.query('DELETE FROM login_failures WHERE key = $1', [key]);
 }

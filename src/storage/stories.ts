@@ -256,17 +256,20 @@ export function storyMembers(db: Db, storyIds: readonly number[]): Promise<Story
 }
 
 /** Recomputes the stories' counts, times and topics from their items, and sets their headline items (null:
- *  keep the current one). */
+ *  keep the current one). A topic a story carries for the first time is recorded with `now` in
+ *  story_topics_seen: the digests' clock. */
 export async function saveStoryState(db: Db, storyIds: readonly number[], headlines: readonly (number | null)[], now: Date): Promise<void> {
   await db.query(
-    `UPDATE stories s SET item_count = a.n, source_count = a.sources, first_seen = coalesce(a.first, s.first_seen),
+    `WITH u AS (UPDATE stories s SET item_count = a.n, source_count = a.sources, first_seen = coalesce(a.first, s.first_seen),
        last_seen = coalesce(a.last, s.last_seen), last_updated = $3, headline_item_id = coalesce(x.headline, s.headline_item_id),
        topics = coalesce((SELECT array_agg(DISTINCT t.topic ORDER BY t.topic) FROM item_topics t JOIN items i ON i.id = t.item_id
                           WHERE i.story_id = s.id), '{}')
      FROM unnest($1::bigint[], $2::bigint[]) AS x(id, headline)
      CROSS JOIN LATERAL (SELECT count(*)::int AS n, count(DISTINCT i.source_id)::int AS sources, min(${ITEM_TIME}) AS first, max(${ITEM_TIME}) AS last
                          FROM items i WHERE i.story_id = x.id) a
-     WHERE s.id = x.id`,
+     WHERE s.id = x.id RETURNING s.id, s.topics)
+     INSERT INTO story_topics_seen (story_id, topic, first_at) SELECT u.id, t, $3 FROM u CROSS JOIN LATERAL unnest(u.topics) AS t
+     ON CONFLICT DO NOTHING`,
     [storyIds, headlines, now],
   );
 }
@@ -372,4 +375,11 @@ export async function saveHeadlineChoice(db: Db, storyId: number, itemId: number
     [storyId, itemId, act.actor, act.note ?? null, act.now],
   );
   await audit(db, { userId: act.userId, action: 'story.headline_set', objectType: 'story', objectId: storyId, detail: { item: itemId }, at: act.now });
+}
+
+/** The stories the items are in (for a refresh after their topics changed). */
+export async function storiesOfItems(db: Db, itemIds: readonly number[]): Promise<number[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await db.query<{ story_id: unknown }>('SELECT DISTINCT story_id FROM items WHERE id = ANY($1::bigint[]) AND story_id IS NOT NULL', [itemIds]);
+  return rows.map((r) => Number(r.story_id));
 }

@@ -5,7 +5,7 @@
 // While limited, even the right password is refused, so the limit cannot be used as an oracle.
 import { verifyPassword } from '../adapters/passwords.ts';
 import type { Db } from '../storage/db.ts';
-import { clearLoginFailures, countLoginFailures, recordLoginFailure } from '../storage/sessions.ts';
+import { clearAttempts, countAttempts, recordAttempt } from '../storage/sessions.ts';
 import { type User, findLogin, normalizeEmail } from '../storage/users.ts';
 
 export const LOGIN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perIp: 30 };
@@ -17,7 +17,7 @@ export async function checkLogin(db: Db, a: { email: string; password: string; i
   const pairKey = `${a.ip}|${email}`;
   const ipKey = a.ip;
   const since = new Date(a.now.getTime() - LOGIN_LIMITS.windowMs);
-  const counts = await countLoginFailures(db, [pairKey, ipKey], since);
+  const counts = await countAttempts(db, [pairKey, ipKey], since);
   for (const [key, limit] of [[pairKey, LOGIN_LIMITS.perAccount], [ipKey, LOGIN_LIMITS.perIp]] as const) {
     const c = counts.get(key);
     if (c && c.n >= limit) {
@@ -28,10 +28,10 @@ export async function checkLogin(db: Db, a: { email: string; password: string; i
   // Always run the KDF, even for an unknown or disabled account, so timing does not reveal which emails exist.
   const good = await verifyPassword(a.password, found?.passwordHash);
   if (!found || !good || found.disabledAt) {
-    await recordLoginFailure(db, [pairKey, ipKey], a.now, LOGIN_LIMITS.windowMs);
+    await recordAttempt(db, [pairKey, ipKey], a.now, LOGIN_LIMITS.windowMs);
     return { ok: false, reason: 'invalid' };
   }
-  await clearLoginFailures(db, pairKey);
+  await clearAttempts(db, pairKey);
   const { passwordHash: _, ...user } = found;
   return { ok: true, user };
 }

@@ -84,7 +84,30 @@ describe('workers on real Redis', () => {
   });
 });
 
+const DIGEST_TIMES = { digestDailyAt: '07:30', digestWeeklyDay: 'friday' } as const;
+
 describe('maintenance schedules', () => {
+  it('build digests every minute, and daily and weekly at the UK time set', async () => {
+    const prefix = uniquePrefix();
+    const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queues = createQueues(redis, prefix);
+    try {
+      await installSchedules(queues, DIGEST_TIMES);
+      await installSchedules(queues, DIGEST_TIMES); // every process installs them: still one each
+      const got = await queues.get('digests').getJobSchedulers();
+      const by = Object.fromEntries(got.map((s) => [s.key, s]));
+      expect(Object.keys(by).sort()).toEqual(['digest-daily', 'digest-instant', 'digest-weekly']);
+      expect(by['digest-instant']!.every).toBe(60_000);
+      expect(by['digest-daily']!.pattern).toBe('30 7 * * *');
+      expect(by['digest-weekly']!.pattern).toBe('30 7 * * 5');
+      expect(by['digest-daily']!.tz).toBe('Europe/London');
+    } finally {
+      await queues.close();
+      await redis.quit();
+      await dropPrefix(prefix);
+    }
+  });
+
   it('come back when Redis loses them (a restart without persistence, a flush)', async () => {
     const prefix = uniquePrefix();
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -92,14 +115,15 @@ describe('maintenance schedules', () => {
     const names = async () => (await queues.get('maintenance').getJobSchedulers()).map((s) => s.key).sort();
     let stop = () => {};
     try {
-      await installSchedules(queues);
+      await installSchedules(queues, DIGEST_TIMES);
       const all = Object.keys(MAINTENANCE_TASKS).sort();
       expect(await names()).toEqual(all);
       await dropPrefix(prefix); // Redis came back empty
       expect(await names()).toEqual([]);
-      stop = keepSchedules(queues, redis, 100);
+      stop = keepSchedules(queues, redis, DIGEST_TIMES, 100);
       await until(async () => (await names()).length === all.length);
       expect(await names()).toEqual(all);
+      await until(async () => (await queues.get('digests').getJobSchedulers()).length === 3);
     } finally {
       stop();
       await queues.close();

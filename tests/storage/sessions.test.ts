@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  clearLoginFailures,
-  countLoginFailures,
+  clearAttempts,
+  countAttempts,
   createSession,
   deleteExpiredSessions,
   deleteUserSessions,
   findSession,
-  recordLoginFailure,
+  recordAttempt,
   touchSession,
 } from '../../src/storage/sessions.ts';
 import { type User, createUser, setDisabled } from '../../src/storage/users.ts';
@@ -59,16 +59,16 @@ for (const b of backends()) {
 
     it('counts login failures per key inside the window and prunes old ones', async () => {
       const window = 15 * 60_000;
-      for (let m = 0; m < 3; m++) await recordLoginFailure(t.db, ['1.2.3.4|a@x', '1.2.3.4'], at(m), window);
-      await recordLoginFailure(t.db, ['1.2.3.4|b@x', '1.2.3.4'], at(3), window);
-      const counts = await countLoginFailures(t.db, ['1.2.3.4|a@x', '1.2.3.4', 'other'], new Date(at(3).getTime() - window));
+      for (let m = 0; m < 3; m++) await recordAttempt(t.db, ['1.2.3.4|a@x', '1.2.3.4'], at(m), window);
+      await recordAttempt(t.db, ['1.2.3.4|b@x', '1.2.3.4'], at(3), window);
+      const counts = await countAttempts(t.db, ['1.2.3.4|a@x', '1.2.3.4', 'other'], new Date(at(3).getTime() - window));
       expect(counts.get('1.2.3.4|a@x')).toEqual({ n: 3, oldest: at(0) });
       expect(counts.get('1.2.3.4')?.n).toBe(4);
       expect(counts.has('other')).toBe(false);
-      expect((await countLoginFailures(t.db, ['1.2.3.4|a@x'], at(0.5))).get('1.2.3.4|a@x')?.n).toBe(2);
-      await clearLoginFailures(t.db, '1.2.3.4|a@x');
-      expect((await countLoginFailures(t.db, ['1.2.3.4|a@x'], T0)).size).toBe(0);
-      await recordLoginFailure(t.db, ['later'], at(60), window); // prunes everything older than 45 min
+      expect((await countAttempts(t.db, ['1.2.3.4|a@x'], at(0.5))).get('1.2.3.4|a@x')?.n).toBe(2);
+      await clearAttempts(t.db, '1.2.3.4|a@x');
+      expect((await countAttempts(t.db, ['1.2.3.4|a@x'], T0)).size).toBe(0);
+      await recordAttempt(t.db, ['later'], at(60), window); // prunes everything older than 45 min
       const left = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures');
       expect(left[0]!.n).toBe(1);
     });

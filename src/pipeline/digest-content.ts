@@ -1,0 +1,41 @@
+// composeDigest: what one digest says, ready for templates/digests/. The union's releases of the period come
+// first; then the stories grouped by the subscriber's topics in the order the topics are listed, each story
+// once (under the first of its topics the subscriber follows), most widely covered first, then newest.
+import type { DigestRelease, DigestStory } from '../domain/digests.ts';
+
+export interface DigestGroup {
+  topic: string;
+  name: string;
+  stories: DigestStory[];
+}
+
+export interface DigestContent {
+  groups: DigestGroup[];
+  releases: DigestRelease[];
+  storyCount: number;
+  /** Nothing to tell: the subscriber's skip-when-empty decides whether it goes. */
+  empty: boolean;
+}
+
+export function composeDigest(input: {
+  topics: readonly string[];
+  stories: readonly DigestStory[];
+  releases: readonly DigestRelease[];
+  topicNames: ReadonlyMap<string, string>;
+}): DigestContent {
+  const groups = new Map<string, DigestStory[]>();
+  for (const t of input.topics) groups.set(t, []);
+  for (const s of input.stories) {
+    const home = input.topics.find((t) => s.topics.includes(t));
+    if (home) groups.get(home)!.push(s);
+  }
+  const out: DigestGroup[] = [];
+  for (const [topic, stories] of groups) {
+    if (stories.length === 0) continue;
+    stories.sort((a, b) => b.moreSources - a.moreSources || b.at.getTime() - a.at.getTime() || a.id - b.id);
+    out.push({ topic, name: input.topicNames.get(topic) ?? topic, stories });
+  }
+  const storyCount = out.reduce((n, g) => n + g.stories.length, 0);
+  const releases = [...input.releases].sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
+  return { groups: out, releases, storyCount, empty: storyCount === 0 && releases.length === 0 };
+}
