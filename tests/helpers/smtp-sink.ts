@@ -13,6 +13,8 @@ export interface SmtpSink {
   received: Received[];
   /** Reply for RCPT TO `address` on its nth try (1-based); undefined = accept. */
   refuse: (fn: (address: string, attempt: number) => { code: number; message: string } | undefined) => void;
+  /** Wait this long before accepting each message (a slow server, so a test can act mid-run). */
+  pace: (ms: number) => void;
   /** Resolves once `n` messages were accepted (polls the list; never a fixed sleep). */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const received: Received[] = [];
   const tries = new Map<string, number>();
   let refusal: (address: string, attempt: number) => { code: number; message: string } | undefined = () => undefined;
+  let paceMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -41,8 +44,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks) });
-        cb();
+        const accept = () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks) });
+          cb();
+        };
+        if (paceMs > 0) setTimeout(accept, paceMs);
+        else accept();
       });
     },
   });
@@ -53,6 +60,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     received,
     refuse: (fn) => {
       refusal = fn;
+    },
+    pace: (ms) => {
+      paceMs = ms;
     },
     async waitFor(n, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
