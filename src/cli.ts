@@ -44,8 +44,8 @@ export async function buildProgram(command?: string): Promise<Command> {
 /** Errors that are the user's to fix: one line, exit 1. The heavy modules are loaded by then if they threw. */
 async function isKnown(e: unknown): Promise<boolean> {
   if (e instanceof ConfigError || e instanceof CliError) return true;
-  const [{ StorageError }, { RedisUnavailable }] = await Promise.all([import('./storage/open.ts'), import('./adapters/redis.ts')]);
-  return e instanceof StorageError || e instanceof RedisUnavailable;
+  const [{ StorageError }, { QueuePrefixTaken, RedisUnavailable }] = await Promise.all([import('./storage/open.ts'), import('./adapters/redis.ts')]);
+  return e instanceof StorageError || e instanceof RedisUnavailable || e instanceof QueuePrefixTaken;
 }
 
 export async function main(argv: string[], opts: { workers?: WorkerTable } = {}) {

@@ -6,8 +6,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { type Mailer, createMailer } from './adapters/mailer.ts';
 import { type Queues, createQueues } from './adapters/queues.ts';
-import { type ChildRedis, connectRedis, ensureRedis, requireNoEviction } from './adapters/redis.ts';
+import { type ChildRedis, claimQueuePrefix, connectRedis, ensureRedis, keepQueuePrefix, requireNoEviction } from './adapters/redis.ts';
 import type { Db } from './storage/db.ts';
+import { installationId } from './storage/installation.ts';
 import { migrate } from './storage/migrate.ts';
 import { type OpenOptions, type Storage, openStorage } from './storage/open.ts';
 
@@ -62,6 +63,15 @@ export async function openRuntime(config: Readonly<Config>, opts: RuntimeOptions
     const warnings: string[] = [];
     const w = await requireNoEviction(redis);
     if (w) warnings.push(w);
+    // Before any queue is touched: jobs under this prefix must be this database's.
+    const install = await installationId(storage.db);
+    await claimQueuePrefix(redis, config.queuePrefix, install);
+    closers.push(
+      keepQueuePrefix(redis, config.queuePrefix, install, (err) => {
+        process.stderr.write(`${err.message}\n`);
+        process.kill(process.pid, 'SIGTERM');
+      }),
+    );
     const queues = createQueues(redis, config.queuePrefix);
     closers.push(() => queues.close());
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: join(config.dataDir, 'outbox') });

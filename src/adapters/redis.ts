@@ -7,6 +7,49 @@ import { Redis } from 'ioredis';
 
 export class RedisUnavailable extends Error {}
 
+/** Another installation (another database) uses this queue prefix on this Redis. */
+export class QueuePrefixTaken extends Error {}
+
+/** How long a claim outlives its last renewal: an installation that stopped frees its prefix after this. */
+export const PREFIX_CLAIM_MS = 2 * 60_000;
+
+// Take the key if it is free or ours (renewing it), else answer who holds it. One script: no race between two
+// installations starting together.
+const CLAIM = `local v = redis.call('GET', KEYS[1])
+if (not v) or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1] end
+return v`;
+
+/**
+ * Claims the queue prefix for this installation, so jobs queued by one database are never run against
+ * another. Running processes renew the claim (keepQueuePrefix); one left by an installation that stopped
+ * lapses after PREFIX_CLAIM_MS. Throws QueuePrefixTaken naming what to do.
+ */
+export async function claimQueuePrefix(redis: Redis, prefix: string, installationId: string): Promise<void> {
+  const holder = String(await redis.eval(CLAIM, 1, `${prefix}:installation`, installationId, PREFIX_CLAIM_MS));
+  if (holder !== installationId) {
+    throw new QueuePrefixTaken(
+      `queues: another pressdesk installation (another database) is using the queue prefix "${prefix}" on this Redis; ` +
+        `set QUEUE_PREFIX to a name of its own for this one (e.g. QUEUE_PREFIX=${prefix}_2), or stop the other — its claim lapses ${PREFIX_CLAIM_MS / 60_000} minutes after it stops`,
+    );
+  }
+}
+
+/** Renews the claim while the process runs (and re-takes it after Redis came back empty). Returns a stop. */
+export function keepQueuePrefix(redis: Redis, prefix: string, installationId: string, onLost: (err: Error) => void): () => void {
+  const renew = () => {
+    claimQueuePrefix(redis, prefix, installationId).catch((err: Error) => {
+      if (err instanceof QueuePrefixTaken) onLost(err);
+    });
+  };
+  const timer = setInterval(renew, PREFIX_CLAIM_MS / 4);
+  timer.unref();
+  redis.on('ready', renew);
+  return () => {
+    clearInterval(timer);
+    redis.off('ready', renew);
+  };
+}
+
 /** A connection BullMQ can share (it needs maxRetriesPerRequest: null for blocking commands). */
 export function connectRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true });

@@ -12,6 +12,7 @@ import { schedulePolls } from '../services/schedule-polls.ts';
 import { config, fail, processorsFor, say } from './context.ts';
 
 const TICK_MS = 100;
+const PROGRESS_MS = 5_000;
 const GIVE_UP_MS = 15 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,17 +28,24 @@ async function ensureWorkers(rt: Runtime): Promise<WorkerHandle[]> {
 }
 
 /** Polls and waits; returns the source ids it set out to poll. */
-export async function pollOnce(rt: Runtime, opts: { all?: boolean; perHost?: number }): Promise<{ ids: number[]; ranWorkers: boolean }> {
+export async function pollOnce(
+  rt: Runtime,
+  opts: { all?: boolean; perHost?: number; progress?: (line: string) => void },
+): Promise<{ ids: number[]; ranWorkers: boolean }> {
   const start = rt.now();
   const ids = opts.all ? await makeDue(rt.db, start) : await dueSourceIds(rt.db, start);
   if (!ids.length) return { ids, ranWorkers: false };
   const handles = await ensureWorkers(rt);
   const pending = new Map<string, QueueName>();
+  let polled = 0;
+  let pages = 0;
   const watch = async () => {
     for (const [jobId, q] of [...pending]) {
       const state = await rt.queues.get(q).getJobState(jobId);
       if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
       pending.delete(jobId);
+      if (q === 'poll-source') polled++;
+      else pages++;
       if (q === 'poll-source' && state === 'completed') {
         const job = await rt.queues.get('poll-source').getJob(jobId);
         for (const itemId of (job?.returnvalue as PollSummary | undefined)?.queued ?? []) pending.set(`item-${itemId}`, 'process-item');
@@ -46,12 +54,19 @@ export async function pollOnce(rt: Runtime, opts: { all?: boolean; perHost?: num
   };
   try {
     const giveUp = Date.now() + GIVE_UP_MS;
+    let shown = Date.now();
     for (;;) {
       const queued = await schedulePolls(rt, { perHost: opts.perHost });
       for (const j of queued) pending.set(j.jobId, 'poll-source');
       await watch();
       // Done when nothing of ours is pending and none of the sources is being polled elsewhere (by `start`).
       if (!pending.size && !queued.length && (await claimedCount(rt.db, ids, rt.now())) === 0) break;
+      if (opts.progress && Date.now() - shown >= PROGRESS_MS) {
+        shown = Date.now();
+        const left = [...pending.values()];
+        const pagesLeft = left.filter((q) => q === 'process-item').length;
+        opts.progress(`poll: ${polled} of ${ids.length} sources polled${pages + pagesLeft ? `, ${pages} of ${pages + pagesLeft} pages fetched` : ''}…`);
+      }
       if (Date.now() > giveUp) {
         say(`poll: gave up waiting after ${GIVE_UP_MS / 60_000} min with ${pending.size} jobs unsettled; they finish in the background`);
         break;
@@ -104,7 +119,7 @@ export function register(program: Command) {
       try {
         for (const w of rt.warnings) say(w);
         const since = rt.now();
-        const { ids, ranWorkers } = await pollOnce(rt, { all: o.all });
+        const { ids, ranWorkers } = await pollOnce(rt, { all: o.all, progress: say });
         if (!ids.length) {
           say('poll: no source is due; use --all to poll every enabled source now');
           return;

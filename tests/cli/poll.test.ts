@@ -80,3 +80,16 @@ describe('pressdesk poll --once', () => {
     expect(await app.exited).toBe(0);
   }, 300_000);
 });
+
+describe('pressdesk poll --once with a queue prefix another installation holds', () => {
+  it('refuses at once, naming the setting to change', { timeout: 90_000 }, async () => {
+    const { Redis } = await import('ioredis');
+    const env = setup();
+    const r = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    await r.set(`${env.QUEUE_PREFIX}:installation`, 'another-installation', 'PX', 60_000);
+    await r.quit();
+    const res = await runCliAsync(['poll', '--once', '--all'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`queues: another pressdesk installation (another database) is using the queue prefix "${env.QUEUE_PREFIX}"`);
+  });
+});
