@@ -220,3 +220,15 @@ export async function sourceHealthCounts(db: Db, failingFor: Date): Promise<{ en
   );
   return { enabled: Number(r?.enabled ?? 0), failing: Number(r?.failing ?? 0), failingLong: Number(r?.failing_long ?? 0), disabled: Number(r?.disabled ?? 0) };
 }
+
+/** Is polling keeping up? Enabled sources due before `overdueBefore`, the oldest due time, the last poll. */
+export async function pollingLag(db: Db, overdueBefore: Date): Promise<{ overdue: number; oldestDue: Date | null; lastPoll: Date | null }> {
+  const [r] = await db.query<{ overdue: number; oldest: unknown; last: unknown }>(
+    `SELECT (SELECT count(*)::int FROM sources WHERE enabled AND next_poll_at < $1) AS overdue,
+            (SELECT min(next_poll_at) FROM sources WHERE enabled AND next_poll_at < $1) AS oldest,
+            (SELECT max(at) FROM fetch_log) AS last`,
+    [overdueBefore],
+  );
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return { overdue: Number(r?.overdue ?? 0), oldestDue: date(r?.oldest), lastPoll: date(r?.last) };
+}

@@ -52,7 +52,7 @@ describe('system routes', () => {
     expect(local.redis.detail).toMatch(/127\.0\.0\.1/);
     const outside = await app.inject({ url: '/healthz', remoteAddress: '203.0.113.9' });
     expect(outside.statusCode).toBe(200);
-    expect(outside.json()).toEqual({ ok: true, db: { status: 'up' }, redis: { status: 'up' } });
+    expect(outside.json()).toEqual({ ok: true, db: { status: 'up' }, redis: { status: 'up' }, polling: { status: 'up' } });
     const proxied = await app.inject({ url: '/healthz', headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(proxied.json().redis).toEqual({ status: 'up' });
     await app.close();
@@ -66,6 +66,24 @@ describe('system routes', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ ok: false, db: { status: 'up' }, redis: { status: 'down' } });
     await app.close();
+  });
+
+  it('answers /healthz 503 when sources have been due for long and nothing polls them, saying what to do', async () => {
+    const app = await server(redis);
+    const [src] = await t.db.query<{ id: number }>(
+      `INSERT INTO sources (url, host, name, next_poll_at) VALUES ('https://example.org/stalled.xml', 'example.org', 'Stalled', now() - interval '1 hour') RETURNING id`,
+    );
+    try {
+      const res = await app.inject('/healthz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json().polling).toMatchObject({ status: 'stalled', detail: expect.stringContaining('start the workers') });
+      // One poll recorded recently (any source) means polling is alive.
+      await t.db.query(`INSERT INTO fetch_log (source_id, at, result, ms) VALUES ($1, now(), 'ok', 5)`, [src!.id]);
+      expect((await app.inject('/healthz')).statusCode).toBe(200);
+    } finally {
+      await t.db.query('DELETE FROM sources WHERE id = $1', [src!.id]);
+      await app.close();
+    }
   });
 
   it('exposes queue depths in Prometheus format', async () => {

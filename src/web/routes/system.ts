@@ -26,9 +26,11 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
 
   // Status to anyone (load balancers, uptime checks); the details (paths, hosts) to this machine and admins.
   app.get('/healthz', { config: { auth: 'public' } }, async (req, reply) => {
-    const health = await checkHealth(deps);
+    const health = await checkHealth({ ...deps, now: app.pd.now });
     const detailed = directLoopback(req) || (await loadSession(req, reply))?.roles.includes('admin');
-    const body = detailed ? health : { ok: health.ok, db: { status: health.db.status }, redis: { status: health.redis.status } };
+    const body = detailed
+      ? health
+      : { ok: health.ok, db: { status: health.db.status }, redis: { status: health.redis.status }, polling: { status: health.polling.status } };
     return reply.code(health.ok ? 200 : 503).send(body);
   });
 
@@ -46,7 +48,7 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
   // Public so a visitor learns where to log in; the system status is only for people who are logged in.
   app.get('/', { config: { auth: 'public' } }, async (req, reply) => {
     const user = await loadSession(req, reply);
-    const health = user ? await checkHealth(deps) : undefined;
+    const health = user ? await checkHealth({ ...deps, now: app.pd.now }) : undefined;
     // A press officer's first job: the drafts waiting for a decision, nearest deadline first.
     const drafts = user && allows(user.roles, 'press_officer') ? { rows: (await reviewDrafts({ db: deps.db, now: app.pd.now }, { recent: 0 })).awaiting.map(queueRow) } : undefined;
     return sendPage(req, reply, 'home', { title: 'Home', health, mail: deps.mailer.describe, drafts });
