@@ -14,6 +14,8 @@ import { config, fail, processorsFor, say } from './context.ts';
 const TICK_MS = 100;
 const PROGRESS_MS = 5_000;
 const GIVE_UP_MS = 15 * 60_000;
+/** Jobs still waiting this long with none taken: no worker is serving the queues. */
+const NO_WORKER_MS = 2 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs in-process workers for the ingest queues nobody else is serving. */
@@ -55,6 +57,8 @@ export async function pollOnce(
   try {
     const giveUp = Date.now() + GIVE_UP_MS;
     let shown = Date.now();
+    let moved = Date.now();
+    let last = '';
     for (;;) {
       const queued = await schedulePolls(rt, { perHost: opts.perHost });
       for (const j of queued) pending.set(j.jobId, 'poll-source');
@@ -66,6 +70,17 @@ export async function pollOnce(
         const left = [...pending.values()];
         const pagesLeft = left.filter((q) => q === 'process-item').length;
         opts.progress(`poll: ${polled} of ${ids.length} sources polled${pages + pagesLeft ? `, ${pages} of ${pages + pagesLeft} pages fetched` : ''}…`);
+      }
+      const mark = `${polled}/${pages}/${pending.size}`;
+      if (mark !== last) {
+        last = mark;
+        moved = Date.now();
+      } else if (pending.size && Date.now() - moved > NO_WORKER_MS && (await noneTaken(rt, pending))) {
+        say(
+          `poll: no worker has taken the ${pending.size} queued jobs in ${NO_WORKER_MS / 60_000} min; they stay queued. ` +
+            'Check that `pressdesk start` (or `pressdesk worker`) is running and healthy (/healthz), then run `pressdesk poll --once` again',
+        );
+        break;
       }
       if (Date.now() > giveUp) {
         say(`poll: gave up waiting after ${GIVE_UP_MS / 60_000} min with ${pending.size} jobs unsettled; they finish in the background`);
@@ -83,6 +98,15 @@ export async function pollOnce(
     );
   }
   return { ids, ranWorkers: handles.length > 0 };
+}
+
+/** True when every pending job is still waiting or delayed: nobody is working on any of them. */
+async function noneTaken(rt: Runtime, pending: Map<string, QueueName>): Promise<boolean> {
+  for (const [jobId, q] of pending) {
+    const state = await rt.queues.get(q).getJobState(jobId);
+    if (state === 'active') return false;
+  }
+  return true;
 }
 
 /** One line per source from what the database recorded since `since`: the database is the truth. */
