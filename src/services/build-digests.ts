@@ -6,11 +6,13 @@
 import type { Frequency } from '../domain/digests.ts';
 import { digestPeriod } from '../pipeline/digest-period.ts';
 import { pickDigestStories } from '../pipeline/digest-stories.ts';
-import { type PlannedDigest, digestStories, lockDigestBuild, releasesBetween, sightingsBetween, writeDigests } from '../storage/digests.ts';
+import { type PlannedDigest, digestStories, lockDigestBuild, pruneEmptyDigests, releasesBetween, sightingsBetween, writeDigests } from '../storage/digests.ts';
 import { dueSubscribers } from '../storage/subscribers.ts';
 import type { DigestDeps } from './deps.ts';
 
 const BATCH = 1000;
+/** Empty rows are kept past their period (a week) and then some, then pruned. */
+const KEEP_EMPTY_MS = 35 * 86_400_000;
 
 export interface BuildResult {
   frequency: Frequency;
@@ -62,5 +64,6 @@ export async function buildDigests(
     afterId = last;
     opts.onProgress?.(out.subscribers);
   }
+  await pruneEmptyDigests(deps.db, new Date(now.getTime() - KEEP_EMPTY_MS));
   return out;
 }

@@ -123,6 +123,12 @@ export async function writeDigests(db: Db, w: { frequency: Frequency; period: st
   return rows.filter((r) => r.status === 'pending').map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
+/** Empty digests older than `before`: they only made a re-run of their period a no-op. */
+export async function pruneEmptyDigests(db: Db, before: Date): Promise<number> {
+  const rows = await db.query(`DELETE FROM digests WHERE status = 'empty' AND created_at < $1 RETURNING id`, [before]);
+  return rows.length;
+}
+
 /** Digests still to send (pending, or claimed by a sender whose lease may lapse), in id order. */
 export async function unsettledDigestIds(db: Db, opts: { frequency?: Frequency } = {}): Promise<number[]> {
   const rows = await db.query<{ id: unknown }>(
