@@ -21,6 +21,8 @@ export { flash, type FlashKind } from './flash.ts';
 export interface NavEntry {
   href: string;
   label: string;
+  /** Shown only to visitors who are not logged in (the public pages staff do not need in their menu). */
+  visitorsOnly?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export const NAV: NavEntry[] = [
   { href: '/releases/admin', label: 'Releases' },
   { href: '/templates', label: 'Templates' },
   { href: '/contacts', label: 'Contacts' },
+  { href: '/subscribe', label: 'News alerts', visitorsOnly: true },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/queues', label: 'Queues' },
   { href: '/admin/audit', label: 'Audit' },
@@ -47,9 +50,10 @@ const version = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 function navFor(req: FastifyRequest, user: User | null) {
   const path = req.url.split('?')[0] ?? '/';
   return NAV.filter((e) => {
+    if (e.visitorsOnly && user) return false;
     const route = req.server.pd.routes.find((r) => r.url === e.href && r.methods.includes('GET'));
     return route !== undefined && (user ? allows(user.roles, route.auth) : route.auth === 'public');
-  }).map((e) => ({ ...e, current: e.href === path || (e.href !== '/' && path.startsWith(`${e.href}/`)) }));
+  }).map(({ href, label }) => ({ href, label, current: href === path || (href !== '/' && path.startsWith(`${href}/`)) }));
 }
 
 /** Renders a page into the reply. The layout's own keys (user, nav, csrfToken, flash) win over ctx's. */

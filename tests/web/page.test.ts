@@ -51,7 +51,7 @@ describe('page shell', () => {
 
   it('shows each role only the navigation it may use (admin sees everything)', async () => {
     const labels = async (cookie: string) => navLabels((await t.app.inject({ url: '/', headers: { ...HTML, cookie } })).body);
-    expect(await labels('')).toEqual(['Home']);
+    expect(await labels('')).toEqual(['Home', 'News alerts']); // public pages only, for visitors
     expect(await labels((await t.login(['editor'])).cookie)).not.toContain('Users');
     expect(await labels((await t.login(['press_officer'])).cookie)).not.toContain('Queues');
     expect(await labels((await t.login(['press_officer'])).cookie)).toEqual(['Home', 'Stories', 'Drafts', 'Releases', 'Contacts']);
@@ -60,6 +60,7 @@ describe('page shell', () => {
     expect(admin).toEqual(expect.arrayContaining(['Home', 'Users', 'Queues', 'Audit', 'Outbox']));
     // Only pages that exist are linked.
     for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Stories', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
+    expect(admin).not.toContain('News alerts'); // visitors only
   });
 
   it('marks the current page in the navigation', async () => {

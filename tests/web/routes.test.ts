@@ -94,6 +94,12 @@ describe('route table', () => {
     for (const { route } of routes) if (route.csrf === false) expect(route.auth).toBe('public');
   });
 
+  it("keeps CSRF on campaigners' forms: only the signed confirm, the one-click unsubscribe and the webhook opt out", () => {
+    const of = (method: string, url: string) => routes.find((r) => r.method === method && r.route.url === url)?.route;
+    for (const url of ['/subscribe/confirm/:token', '/unsubscribe/:token/one-click', '/webhooks/mail']) expect(of('POST', url), url).toMatchObject({ auth: 'public', csrf: false });
+    for (const url of ['/subscribe', '/subscription/:token', '/unsubscribe/:token']) expect(of('POST', url), url).toMatchObject({ auth: 'public', csrf: true });
+  });
+
   it('accepts the same request once it carries the session token (the 403s above were the token)', async () => {
     const cookie = sessions.get('admin')!;
     const page = await t.app.inject({ url: '/admin/users', headers: { ...HTML, cookie } });

@@ -13,6 +13,7 @@ import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
 import { systemRoutes } from './system.ts';
 import { templateRoutes } from './templates.ts';
 import { topicSettingsRoutes } from './topic-settings.ts';
@@ -33,5 +34,6 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await contactRoutes(app, deps);
   await releaseAdminRoutes(app, deps); // the press office's releases
   await releaseRoutes(app, deps); // the public archive
+  await subscriptionRoutes(app, deps); // public: campaigners' sign-up, signed links, the mail webhook
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
 }
