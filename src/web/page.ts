@@ -38,6 +38,7 @@ export const NAV: NavEntry[] = [
   { href: '/releases/admin', label: 'Releases' },
   { href: '/templates', label: 'Templates' },
   { href: '/contacts', label: 'Contacts' },
+  { href: '/subscribers', label: 'Subscribers' },
   { href: '/subscribe', label: 'News alerts', visitorsOnly: true },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/queues', label: 'Queues' },

@@ -54,13 +54,13 @@ describe('page shell', () => {
     expect(await labels('')).toEqual(['Home', 'News alerts']); // public pages only, for visitors
     expect(await labels((await t.login(['editor'])).cookie)).not.toContain('Users');
     expect(await labels((await t.login(['press_officer'])).cookie)).not.toContain('Queues');
-    expect(await labels((await t.login(['press_officer'])).cookie)).toEqual(['Home', 'Stories', 'Drafts', 'Releases', 'Contacts']);
+    expect(await labels((await t.login(['press_officer'])).cookie)).toEqual(['Home', 'Stories', 'Drafts', 'Releases', 'Contacts', 'Subscribers']);
     expect(await labels((await t.login(['editor'])).cookie)).toContain('Templates');
     const admin = await labels((await t.login(['admin'])).cookie);
     expect(admin).toEqual(expect.arrayContaining(['Home', 'Users', 'Queues', 'Audit', 'Outbox']));
     // Only pages that exist are linked.
-    for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Stories', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
-    expect(admin).not.toContain('News alerts'); // visitors only
+    for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Stories', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Subscribers', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
+    expect(admin).not.toContain('News alerts'); // visitors only: staff have Subscribers
   });
 
   it('marks the current page in the navigation', async () => {

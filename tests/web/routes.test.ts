@@ -98,6 +98,8 @@ describe('route table', () => {
     const of = (method: string, url: string) => routes.find((r) => r.method === method && r.route.url === url)?.route;
     for (const url of ['/subscribe/confirm/:token', '/unsubscribe/:token/one-click', '/webhooks/mail']) expect(of('POST', url), url).toMatchObject({ auth: 'public', csrf: false });
     for (const url of ['/subscribe', '/subscription/:token', '/unsubscribe/:token']) expect(of('POST', url), url).toMatchObject({ auth: 'public', csrf: true });
+    expect(of('GET', '/subscribers')?.auth).toBe('press_officer');
+    expect(of('GET', '/subscribers.csv')?.auth).toBe('press_officer');
   });
 
   it('accepts the same request once it carries the session token (the 403s above were the token)', async () => {

@@ -1,8 +1,8 @@
 // Campaigners' pages against a real server and database: the sign-up form (CSRF, the same answer for every
 // address, the honeypot, errors per field, the IP limit), the confirm link (a GET never confirms), the
 // preferences page, unsubscribe (the page's button needs CSRF; the RFC 8058 one-click POST needs neither a
-// cookie nor a token, only the exact body), and the bounce webhook's signature. Mail goes to the test app's
-// outbox; each email is read back from its .eml file.
+// cookie nor a token, only the exact body), the bounce webhook's signature, and the press office's list and
+// CSV behind their role. Mail goes to the test app's outbox; each email is read back from its .eml file.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMailEvents } from '../../src/pipeline/mail-events.ts';
 import { CONSENT_TEXT } from '../../src/services/subscribe.ts';
 import { suppressionOf } from '../../src/storage/contacts.ts';
-import { findSubscriber } from '../../src/storage/subscribers.ts';
+import { findSubscriber, recordSignup } from '../../src/storage/subscribers.ts';
 import { FORM, HTML, type TestApp, cookiesFrom, csrfFrom, form, startTestApp } from './app.ts';
 
 const WEBHOOK_SECRET = 'a webhook secret of some length';
@@ -339,5 +339,41 @@ describe('campaigners’ pages', () => {
 
     const notJson = 'not json';
     expect((await send(signMailEvents(WEBHOOK_SECRET, ts, notJson), notJson)).statusCode).toBe(400);
+  });
+
+  it('shows the press office the counts, the list and the CSV; others are refused', async () => {
+    await subscribed('listed');
+    await recordSignup(t.db, { email: '=HYPERLINK("http://x")@example.org', topics: ['courts'], frequency: 'weekly', consentText: CONSENT_TEXT, now: t.clock.now });
+    const po = await t.login(['press_officer']);
+    const editor = await t.login(['editor']);
+
+    expect((await get('/subscribers')).headers.location).toBe('/login?next=%2Fsubscribers');
+    expect((await t.app.inject({ url: '/subscribers.csv' })).statusCode).toBe(401);
+    expect((await get('/subscribers', { cookie: editor.cookie })).statusCode).toBe(403);
+    expect((await get('/subscribers.csv', { cookie: editor.cookie })).statusCode).toBe(403);
+
+    const page = await get('/subscribers', { cookie: po.cookie });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<a href="/subscribers" aria-current="page">Subscribers</a>');
+    const active = Number(/id="count-active">(\d+)</.exec(page.body)?.[1]);
+    expect(active).toBeGreaterThan(0);
+    expect(page.body).toContain('&#x3D;hyperlink(&quot;http://x&quot;)@example.org'); // escaped as text
+    expect(page.body).toContain('href="/subscribers.csv"');
+
+    const filtered = await get('/subscribers?status=pending', { cookie: po.cookie });
+    expect(filtered.body).toContain('hyperlink(&quot;http');
+    expect(filtered.body).not.toMatch(/status-active">active/);
+    expect(filtered.body).toContain('href="/subscribers.csv?status&#x3D;pending"'); // = escaped, as every {{x}}
+
+    const csv = await get('/subscribers.csv', { cookie: po.cookie });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="subscribers-2026-03-02\.csv"$/);
+    const lines = csv.body.split('\r\n');
+    expect(lines[0]).toBe('email,status,frequency,topics,created_at,confirmed_at,unsubscribed_at');
+    expect(lines).toContain(`"'=hyperlink(""http://x"")@example.org",pending,weekly,courts,2026-03-02T09:00:00.000Z,,`);
+    expect(lines.filter((l) => /,active,daily,probation;prisons,/.test(l)).length).toBeGreaterThan(0);
+    const pendingOnly = (await get('/subscribers.csv?status=pending', { cookie: po.cookie })).body.split('\r\n').slice(1, -1);
+    expect(pendingOnly.every((l) => l.includes(',pending,'))).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
+import { subscriberRoutes } from './subscribers.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
 import { systemRoutes } from './system.ts';
 import { templateRoutes } from './templates.ts';
@@ -35,5 +36,6 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await releaseAdminRoutes(app, deps); // the press office's releases
   await releaseRoutes(app, deps); // the public archive
   await subscriptionRoutes(app, deps); // public: campaigners' sign-up, signed links, the mail webhook
+  await subscriberRoutes(app, deps); // the press office's view of subscribers
   await sourceRoutes(app, deps); // and the WebSub callbacks (websub.ts)
 }
