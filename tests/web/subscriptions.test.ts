@@ -1,8 +1,8 @@
 // Campaigners' pages against a real server and database: the sign-up form (CSRF, the same answer for every
-// address, the honeypot, errors per field, the IP limit), the confirm link (a GET never confirms), the
-// preferences page, unsubscribe (the page's button needs CSRF; the RFC 8058 one-click POST needs neither a
-// cookie nor a token, only the exact body), the bounce webhook's signature, and the press office's list and
-// CSV behind their role. Mail goes to the test app's outbox; each email is read back from its .eml file.
+// address, the honeypot, errors per field, the IP limit), the confirm link (a GET never confirms, the button
+// needs CSRF), the preferences page, unsubscribe (the page's button needs CSRF; the RFC 8058 one-click POST
+// needs neither a cookie nor a token, only the exact body), the bounce webhook's signature, and the press
+// office's list and CSV behind their role. Mail goes to the test app's outbox, read back from its .eml files.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -65,7 +65,8 @@ describe('campaigners’ pages', () => {
   async function subscribed(name: string) {
     const { email, ip } = fresh(name);
     expect((await signUp(email, ip)).statusCode).toBe(200);
-    const done = await t.app.inject({ method: 'POST', url: await confirmPath(email), headers: HTML });
+    const path = await confirmPath(email);
+    const done = await submit(path, path, {});
     expect(done.statusCode).toBe(200);
     const prefs = /href="(\/subscription\/[^"]+)"/.exec(done.body)?.[1];
     if (!prefs) throw new Error('no preferences link on the confirmation page');
@@ -170,7 +171,7 @@ describe('campaigners’ pages', () => {
     expect(res.body).toMatch(/Try again in 15 minutes, after 09:15 \(UK time\)/);
   });
 
-  it('confirms only on the button: the GET shows what it will confirm, the POST (no cookie, no token) does it', async () => {
+  it('confirms only on the button: the GET shows what it will confirm, the POST with the CSRF token does it', async () => {
     const { email, ip } = fresh('confirm');
     await signUp(email, ip);
     const path = await confirmPath(email);
@@ -182,15 +183,19 @@ describe('campaigners’ pages', () => {
     expect(look.body).toMatch(new RegExp(`<form method="post" action="${path}"`));
     expect((await findSubscriber(t.db, email))!.status).toBe('pending');
 
-    const done = await t.app.inject({ method: 'POST', url: path, headers: HTML });
+    const noToken = await t.app.inject({ method: 'POST', url: path, headers: { ...HTML, ...FORM, cookie: cookiesFrom(look) }, body: '' });
+    expect(noToken.statusCode).toBe(403);
+    expect((await findSubscriber(t.db, email))!.status).toBe('pending');
+
+    const done = await submit(path, path, {});
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('You’re subscribed');
     expect(done.body).toContain(`${email} will get a daily news digest on Probation and Prisons.`);
     expect(done.body).toMatch(/href="\/subscription\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"/);
     expect((await findSubscriber(t.db, email))!.status).toBe('active');
     // Again: already done. A forged token: refused, nothing shown.
-    expect((await t.app.inject({ method: 'POST', url: path, headers: HTML })).body).toContain('already gets');
-    const forged = await t.app.inject({ method: 'POST', url: `${path.slice(0, -3)}xyz`, headers: HTML });
+    expect((await get(path)).body).toContain('already gets');
+    const forged = await submit('/subscribe', `${path.slice(0, -3)}xyz`, {});
     expect(forged.statusCode).toBe(400);
     expect(forged.body).toContain('not one we sent');
     // Expired: gone.

@@ -2,11 +2,11 @@
 // unsubscribe (a page with a button, and the RFC 8058 one-click POST that mail programs send), and the mail
 // provider's bounce/complaint webhook. Campaigners have no account: a signed link is their credential.
 //
-// CSRF: the forms a person fills in (sign-up, preferences, the unsubscribe button) carry the double-submit
-// token like the login form. Only three POSTs opt out, each proving itself another way: the confirm button
-// (its signed token; a GET never confirms, since mail scanners open links), the one-click unsubscribe (its
-// signed token, and exactly the body RFC 8058 prescribes; mail programs send no cookies) and the webhook (an
-// HMAC over the raw body).
+// CSRF: every form a person uses in a browser (sign-up, the confirm button, preferences, the unsubscribe
+// button) carries the double-submit token like the login form; a confirm link's GET only asks, since mail
+// scanners open links. Of the campaigners' POSTs only the one-click unsubscribe opts out (mail programs send
+// no cookies: its signed token and exactly the body RFC 8058 prescribes are the proof), and so does the
+// provider's webhook (an HMAC over the raw body), which no browser sends.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FREQUENCIES, type Frequency, type Subscriber } from '../../domain/digests.ts';
 import { confirmSubscription } from '../../services/confirm-subscription.ts';
@@ -21,7 +21,7 @@ import { flash, sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
 
 const pub = { config: { auth: 'public' as const } };
-/** Public POSTs that verify a signature of their own (src/web/auth.ts, rule 3). */
+/** Public POSTs no browser form sends, verifying a signature of their own (src/web/auth.ts, rule 3). */
 const signed = { config: { auth: 'public' as const, csrf: false as const } };
 type P = { Params: { token: string } };
 
@@ -151,7 +151,7 @@ export async function subscriptionRoutes(app: FastifyInstance, deps: WebDeps) {
     });
   });
 
-  app.post<P>('/subscribe/confirm/:token', signed, async (req, reply) => {
+  app.post<P>('/subscribe/confirm/:token', pub, async (req, reply) => {
     noStore(reply);
     const r = await confirmSubscription(svc, req.params.token, { confirm: true });
     if (!r.ok) return refused(req, reply, r.message);
