@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
-import { createMailer } from '../../src/adapters/mailer.ts';
+import { type Mailer, createMailer } from '../../src/adapters/mailer.ts';
 import { type Queues, createQueues } from '../../src/adapters/queues.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Role } from '../../src/domain/types.ts';
@@ -31,7 +31,7 @@ export interface TestApp {
 let seq = 0;
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; db?: TestDb; routes?: (app: FastifyInstance) => void } = {},
+  opts: { env?: Record<string, string>; db?: TestDb; routes?: (app: FastifyInstance) => void; mailer?: Mailer } = {},
 ): Promise<TestApp> {
   const t = opts.db ?? (await openTestPglite());
   const prefix = uniquePrefix();
@@ -50,7 +50,7 @@ export async function startTestApp(
     db: t.db,
     redis,
     queues,
-    mailer: createMailer({ from: 'x@example.org', outboxDir: join(config.dataDir, 'outbox') }),
+    mailer: opts.mailer ?? createMailer({ from: 'x@example.org', outboxDir: join(config.dataDir, 'outbox') }),
     storageDescribe: 'embedded (test)',
     secret: Buffer.from('t'.repeat(32)),
     now: () => clock.now,
