@@ -37,6 +37,9 @@ const schema = z.object({
   POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(48),
   SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(600),
   DIGEST_SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(1200),
+  MAX_ITEMS_PER_POLL: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1_000_000).default(500),
+  MAX_PAGE_FETCHES_PER_POLL: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1_000_000).default(50),
+  PAGE_FETCHES_PER_HOST_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(30),
   DIGEST_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a UK time as HH:MM, e.g. 07:00' }).default('07:00'),
   DIGEST_WEEKLY_DAY: z
     .enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], { message: 'must be a day of the week, e.g. monday' })
@@ -72,6 +75,14 @@ export interface Config {
   /** Digest emails per minute across all processes (its own window, so a daily digest never holds up a
    *  release); 0 = no limit. */
   digestPerMinute: number;
+  /** Entries one poll keeps of a feed: the newest; the rest are recorded as skipped on the poll. 0 = no limit. */
+  maxItemsPerPoll: number;
+  /** process-item jobs (page fetches) one poll queues; its other new teasers are tagged on the feed's own
+   *  text. 0 = no limit. */
+  maxPageFetchesPerPoll: number;
+  /** Page fetches per host per minute across all processes (a sliding window in Redis); a job over it waits
+   *  its turn. 0 = no limit. */
+  pageFetchesPerHostPerMinute: number;
   /** UK time of the daily digest (and of the weekly one, on digestWeeklyDay). */
   digestDailyAt: string;
   digestWeeklyDay: z.infer<typeof schema>['DIGEST_WEEKLY_DAY'];
@@ -111,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollConcurrency: e.POLL_CONCURRENCY,
     sendPerMinute: e.SEND_PER_MINUTE,
     digestPerMinute: e.DIGEST_SEND_PER_MINUTE,
+    maxItemsPerPoll: e.MAX_ITEMS_PER_POLL,
+    maxPageFetchesPerPoll: e.MAX_PAGE_FETCHES_PER_POLL,
+    pageFetchesPerHostPerMinute: e.PAGE_FETCHES_PER_HOST_PER_MINUTE,
     digestDailyAt: e.DIGEST_DAILY_AT,
     digestWeeklyDay: e.DIGEST_WEEKLY_DAY,
     mailWebhookSecret: e.MAIL_WEBHOOK_SECRET,

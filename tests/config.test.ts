@@ -50,6 +50,9 @@ describe('loadConfig', () => {
     [{ SECRET_KEY: 'short' }, /^config: SECRET_KEY must be at least 32 characters/],
     [{ FETCH_ALLOW_PRIVATE: 'maybe' }, /^config: FETCH_ALLOW_PRIVATE must be true or false/],
     [{ POLL_CONCURRENCY: '0' }, /^config: POLL_CONCURRENCY /],
+    [{ MAX_ITEMS_PER_POLL: '-1' }, /^config: MAX_ITEMS_PER_POLL /],
+    [{ MAX_PAGE_FETCHES_PER_POLL: 'fifty' }, /^config: MAX_PAGE_FETCHES_PER_POLL must be a number/],
+    [{ PAGE_FETCHES_PER_HOST_PER_MINUTE: '2.5' }, /^config: PAGE_FETCHES_PER_HOST_PER_MINUTE /],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -58,6 +61,15 @@ describe('loadConfig', () => {
       expect((e as Error).message).toMatch(message);
       expect((e as Error).message).not.toContain('\n');
     }
+  });
+
+  it('limits the work one feed can cause by default, and reads 0 as no limit', () => {
+    expect(loadConfig({})).toMatchObject({ maxItemsPerPoll: 500, maxPageFetchesPerPoll: 50, pageFetchesPerHostPerMinute: 30 });
+    expect(loadConfig({ MAX_ITEMS_PER_POLL: '0', MAX_PAGE_FETCHES_PER_POLL: '10', PAGE_FETCHES_PER_HOST_PER_MINUTE: '0' })).toMatchObject({
+      maxItemsPerPoll: 0,
+      maxPageFetchesPerPoll: 10,
+      pageFetchesPerHostPerMinute: 0,
+    });
   });
 
   it('treats empty variables as unset', () => {

@@ -4,6 +4,7 @@
 // workers take the jobs; without, this process runs poll-source and process-item workers itself.
 import type { Command } from 'commander';
 import { concurrencyFor, type QueueName, startWorker, type WorkerHandle } from '../adapters/queues.ts';
+import { limitWords } from '../pipeline/limit-words.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { claimedCount, dueSourceIds, makeDue, recentFetches } from '../storage/polls.ts';
 import { getSource } from '../storage/sources.ts';
@@ -125,7 +126,8 @@ export async function summaryLines(rt: Pick<Runtime, 'db'>, ids: number[], since
     if (f.result === 'error') lines.push(`${name}: FAILED ${f.error}${when}`);
     else {
       const what = f.result === 'ok' ? `${f.newItems} new item${f.newItems === 1 ? '' : 's'}` : f.result === 'not_modified' ? 'not modified (304)' : 'unchanged';
-      lines.push(`${name}: ${what} in ${f.ms} ms${when}`);
+      const limits = limitWords(f);
+      lines.push(`${name}: ${what} in ${f.ms} ms${limits ? ` (${limits})` : ''}${when}`);
     }
   }
   return lines;

@@ -5,6 +5,7 @@ import { checkUrl } from '../adapters/ssrf.ts';
 import type { Source, SourceSpec } from '../domain/types.ts';
 import { exportOpml, importOpml, sourceSpec } from '../pipeline/opml.ts';
 import { parseDuration } from '../pipeline/duration.ts';
+import { limitWords } from '../pipeline/limit-words.ts';
 import type { Db } from '../storage/db.ts';
 import { addSource, listSources, setSourceEnabled } from '../storage/sources.ts';
 import { config, fail, flag, say, withStorage } from './context.ts';
@@ -39,7 +40,8 @@ const when = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') 
 function line(s: Source) {
   const state = !s.enabled ? 'disabled' : s.consecutiveFailures ? `failing x${s.consecutiveFailures}` : s.lastSuccessAt ? 'ok' : 'new';
   const err = s.lastError ? `  (${s.lastError})` : '';
-  return `${String(s.id).padStart(4)}  ${state.padEnd(12)} ${s.name}  ${s.url}  last ok ${when(s.lastSuccessAt)}  next ${when(s.nextPollAt)}${err}`;
+  const limits = limitWords({ feedItems: s.lastFeedItems, skippedItems: s.lastSkippedItems });
+  return `${String(s.id).padStart(4)}  ${state.padEnd(12)} ${s.name}  ${s.url}  last ok ${when(s.lastSuccessAt)}  next ${when(s.nextPollAt)}${limits ? `  [${limits}]` : ''}${err}`;
 }
 
 export function register(program: Command) {

@@ -98,6 +98,10 @@ export interface Source {
   lastError: string | null;
   lastStatus: number | null;
   itemsPerDay: number | null;
+  /** Entries the feed carried when a poll last read it, and how many of them that poll left out
+   *  (MAX_ITEMS_PER_POLL keeps the newest). */
+  lastFeedItems: number | null;
+  lastSkippedItems: number;
   failingSince: Date | null;
   failingNotifiedAt: Date | null;
   websubHub: string | null;

@@ -1,7 +1,9 @@
 // poll-source: one source, one poll. fetch (conditional GET, unconditional every FULL_FETCH_EVERY polls because
 // some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse or scrape ->
-// normalize -> drop entries stored by earlier polls -> tag full-text items -> insert new items and their topics
-// in one statement -> record health and the next poll -> queue the teasers for process-item. Concurrent polls
+// keep the newest MAX_ITEMS_PER_POLL entries -> normalize -> drop entries stored by earlier polls -> tag
+// full-text items, and the teasers beyond MAX_PAGE_FETCHES_PER_POLL on the feed's own text -> insert new items
+// and their topics in one statement -> record health, the next poll and what the limits left out -> queue the
+// other teasers for process-item. Concurrent polls
 // share their source reads, item inserts and health writes (one statement per batch, see `coalesce`); the
 // claim and the UNIQUE constraints stay the guards. Every failure a source can cause is RECORDED on it in words
 // and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
@@ -10,6 +12,7 @@ import { UnrecoverableError } from 'bullmq';
 import { FetchError, type FetchResult, fetchUrl, parseCacheHeaders, parseRetryAfter } from '../adapters/fetch.ts';
 import type { FeedEntry, ParsedFeed } from '../domain/types.ts';
 import { decode } from '../pipeline/decode.ts';
+import { keepNewest } from '../pipeline/keep-newest.ts';
 import { identity, normalize } from '../pipeline/normalize.ts';
 import { ParseError, parse } from '../pipeline/parse.ts';
 import { htmlToText } from '../pipeline/text.ts';
@@ -40,6 +43,10 @@ export interface PollSummary {
   newItems: number;
   /** New items queued for process-item (their pages are fetched). */
   queued: number[];
+  /** Entries of the feed this poll left out (it keeps the newest MAX_ITEMS_PER_POLL). */
+  skippedItems?: number;
+  /** New teasers tagged on the feed's text, their pages not fetched (MAX_PAGE_FETCHES_PER_POLL). */
+  pagesNotFetched?: number;
   error?: string;
   nextPollAt?: Date;
 }
@@ -61,15 +68,18 @@ function httpFailure(res: FetchResult, now: Date): Failure {
 }
 
 /** Feed entries (with their identities) -> rows, keeping the first of entries that share an identity and
- *  leaving out those already stored. */
-function toRows(source: Source, entries: FeedEntry[], ids: string[], stored: Set<string>, now: Date): NewItem[] {
+ *  leaving out those already stored. `dates`: each row's date as the feed gave it (undefined when it gave
+ *  none or an implausible one: the stored date is then the poll's time). */
+function toRows(source: Source, entries: FeedEntry[], ids: string[], stored: Set<string>, now: Date): { rows: NewItem[]; dates: (string | undefined)[] } {
   const seen = new Set<string>();
   const rows: NewItem[] = [];
+  const dates: (string | undefined)[] = [];
   for (const [k, raw] of entries.entries()) {
     const id = ids[k]!;
     if (seen.has(id) || stored.has(id)) continue;
     seen.add(id);
     const e = normalize(raw, { feedUrl: source.url, now });
+    dates.push(e.publishedDefaulted ? undefined : e.published);
     const bodyText = htmlToText(e.content ?? e.summary ?? '');
     rows.push({
       identity: id,
@@ -86,7 +96,18 @@ function toRows(source: Source, entries: FeedEntry[], ids: string[], stored: Set
       extractStatus: e.url && bodyText.length < SHORT_TEXT_CHARS ? 'pending' : 'not_needed',
     });
   }
-  return rows;
+  return { rows, dates };
+}
+
+/** Teasers beyond the page-fetch limit: the newest `max` keep their fetch, the rest are marked to be tagged on
+ *  the feed's own text, saying why. */
+function limitPageFetches(rows: NewItem[], dates: (string | undefined)[], max: number, now: Date): void {
+  const teasers = rows.flatMap((r, i) => (r.extractStatus === 'pending' ? [i] : []));
+  const { skipped } = keepNewest(teasers, max, { dateOf: (i) => dates[i], now });
+  for (const i of skipped) {
+    rows[i]!.extractStatus = 'skipped';
+    rows[i]!.extractError = `poll: the page was not fetched: this poll had queued its ${max} page fetches (MAX_PAGE_FETCHES_PER_POLL), newest first; tagged on the feed's own text`;
+  }
 }
 
 /** Polls one source now and records the outcome. Never throws for the source's own failures. */
@@ -128,17 +149,28 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
   }
 
   let rows: NewItem[] = [];
+  let feedItems: number | undefined;
+  let skippedItems = 0;
   if (feed) {
+    // One feed's work is bounded: only its newest entries go on (the rest are counted on the poll's record),
+    // so a feed listing 50,000 entries costs what one listing 500 does from here on.
+    feedItems = feed.entries.length;
+    const { kept, skipped } = keepNewest(feed.entries as FeedEntry[], rt.config.maxItemsPerPoll, { dateOf: (e) => e.published, now });
+    skippedItems = skipped.length;
+    feed = { ...feed, entries: kept };
     // Entries stored by an earlier poll are not normalised, tagged or sent again: a feed that gained one item
     // still carries its other 49. A source that never delivered a body has none, so no query.
-    const entries = feed.entries as FeedEntry[];
+    const entries = kept;
     const ids = entries.map((raw) => identity(raw, source.dedupPolicy, source.url));
     const stored = source.bodyHash !== null && ids.length ? await batch.known({ sourceId: source.id, identities: ids }) : new Set<string>();
-    rows = toRows(source, entries, ids, stored, now);
+    const made = toRows(source, entries, ids, stored, now);
+    rows = made.rows;
+    limitPageFetches(rows, made.dates, rt.config.maxPageFetchesPerPoll, now);
   }
   // Full-text items are tagged before they are stored, so they are stored once, topics and all (an UPDATE
-  // afterwards would re-index every row's search vector). Teasers wait for their page in process-item.
-  const complete = rows.filter((r) => r.extractStatus === 'not_needed');
+  // afterwards would re-index every row's search vector); so are the teasers whose pages the limit leaves
+  // unfetched, on the feed's own text. The other teasers wait for their page in process-item.
+  const complete = rows.filter((r) => r.extractStatus === 'not_needed' || r.extractStatus === 'skipped');
   const verdicts = new Map<string, TopicMatch[]>();
   if (complete.length) {
     const found = tagged((await activeRules(rt.db)).matcher, complete.map((r) => textOf(r, source.name)));
@@ -166,6 +198,8 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
   }
   const fresh = rows.length ? await batch.insert({ sourceId: source.id, items: rows, fetchedAt: now }) : [];
   if (outcome.ok) outcome.newItems = fresh.length;
+  const unfetched = new Set(rows.filter((r) => r.extractStatus === 'skipped').map((r) => r.identity));
+  const pagesNotFetched = fresh.filter((f) => unfetched.has(f.identity)).length;
   const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);
   const record = await batch.record({
       sourceId: source.id,
@@ -175,6 +209,9 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
       ms: performance.now() - started,
       bytes: res?.bytes ?? 0,
       newItems: fresh.length,
+      feedItems,
+      skippedItems,
+      pagesNotFetched,
       error: failure?.message,
       etag: res?.headers.etag ?? (res?.status === 304 ? source.etag : null),
       lastModified: res?.headers['last-modified'] ?? (res?.status === 304 ? source.lastModified : null),
@@ -194,7 +231,7 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
   }
   if (feed || res) await noteHub(rt, source, feed, res);
   const status = failure?.status ?? res?.status;
-  return { sourceId, name: source.name, result, status, newItems: fresh.length, queued: teasers, error: failure?.message, nextPollAt: record.nextPollAt };
+  return { sourceId, name: source.name, result, status, newItems: fresh.length, queued: teasers, skippedItems, pagesNotFetched, error: failure?.message, nextPollAt: record.nextPollAt };
 }
 
 /** A hub advertised in the feed or the Link header is remembered; the websub-renew task subscribes. */

@@ -3,7 +3,11 @@
 import type { Db, Row } from './db.ts';
 import type { TopicMatch } from '../domain/types.ts';
 
-export type ExtractStatus = 'pending' | 'not_needed' | 'done' | 'failed' | 'duplicate';
+/** pending: its page is to be fetched (process-item); not_needed: the feed gave the full text; done: the page's
+ *  text is in; failed: the page could not be had, tagged on the feed's text (extract_error says why); skipped:
+ *  its page was not fetched because the poll had queued its MAX_PAGE_FETCHES_PER_POLL, tagged on the feed's
+ *  text (extract_error says so); duplicate: its page is canonically another item's. */
+export type ExtractStatus = 'pending' | 'not_needed' | 'done' | 'failed' | 'skipped' | 'duplicate';
 
 /** The backtest's words of an item (itemWords, src/pipeline/words.ts): its distinct lower-case ASCII words,
  *  space-separated, and whether they are all the rule matcher can see. */
@@ -26,6 +30,8 @@ export interface NewItem {
   publishedAt: string | null;
   categories: string[];
   extractStatus: ExtractStatus;
+  /** Why its page is not in (status skipped), in words. */
+  extractError?: string | null;
   /** Set when the item was tagged before it was stored (full-text items on the poll path)... */
   processedAt?: string | null;
   /** ...with the topics it got, stored in the same statement. */
@@ -38,7 +44,7 @@ export interface NewItem {
   lexemes?: string | null;
 }
 
-export interface Item extends Omit<NewItem, 'processedAt' | 'topics' | 'words' | 'lexemes'> {
+export interface Item extends Omit<NewItem, 'processedAt' | 'topics' | 'words' | 'lexemes' | 'extractError'> {
   id: number;
   sourceId: number;
   fetchedAt: Date;
@@ -108,7 +114,7 @@ function toRecord(it: NewItem, feed: number, ord: number) {
   return {
     identity: it.identity, canonicalUrl: it.canonicalUrl, guid: it.guid, url: it.url, title: it.title, summaryHtml: it.summaryHtml,
     contentHtml: it.contentHtml, bodyText: it.bodyText, author: it.author, publishedAt: it.publishedAt, categories: it.categories,
-    extractStatus: it.extractStatus, processedAt: it.processedAt, topics: it.topics, words: it.words?.words ?? null,
+    extractStatus: it.extractStatus, extractError: it.extractError ?? null, processedAt: it.processedAt, topics: it.topics, words: it.words?.words ?? null,
     exact: it.words?.exact ?? null, lexemes: it.lexemes ?? null, feed, ord,
   };
 }
@@ -145,13 +151,13 @@ export async function insertFeeds(db: Db, feeds: FeedItems[]): Promise<InsertedI
      ), x AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(identity text, "canonicalUrl" text, guid text, url text,
          title text, "summaryHtml" text, "contentHtml" text, "bodyText" text, author text, "publishedAt" timestamptz,
-         categories text[], "extractStatus" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, lexemes text, feed int, ord bigint)
+         categories text[], "extractStatus" text, "extractError" text, "processedAt" timestamptz, topics jsonb, words text, exact boolean, lexemes text, feed int, ord bigint)
        JOIN f USING (feed)
      ), ins AS (
        INSERT INTO items (source_id, identity, canonical_url, guid, url, title, summary_html, content_html, body_text,
-                          author, published_at, fetched_at, categories, extract_status, processed_at, words, words_exact, search_lexemes)
+                          author, published_at, fetched_at, categories, extract_status, extract_error, processed_at, words, words_exact, search_lexemes)
        SELECT x."sourceId", x.identity, x."canonicalUrl", x.guid, x.url, x.title, x."summaryHtml", x."contentHtml", x."bodyText",
-              x.author, x."publishedAt", x."fetchedAt", coalesce(x.categories, '{}'), x."extractStatus", x."processedAt",
+              x.author, x."publishedAt", x."fetchedAt", coalesce(x.categories, '{}'), x."extractStatus", x."extractError", x."processedAt",
               array_to_tsvector(string_to_array(x.words, ' ')), x.exact, array_to_tsvector(string_to_array(x.lexemes, ' '))
        FROM x ORDER BY x.ord
        ON CONFLICT DO NOTHING

@@ -58,6 +58,12 @@ export interface PollRecord {
   ms: number;
   bytes: number;
   newItems: number;
+  /** Entries the feed carried, when this poll parsed it; unset for 304s, unchanged bodies and failures. */
+  feedItems?: number;
+  /** Of those, how many were left out (MAX_ITEMS_PER_POLL keeps the newest). */
+  skippedItems?: number;
+  /** New teasers tagged on the feed's text, their pages not fetched (MAX_PAGE_FETCHES_PER_POLL). */
+  pagesNotFetched?: number;
   error?: string;
   etag?: string | null;
   lastModified?: string | null;
@@ -91,6 +97,9 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
       status: p.status ?? null,
       failed: p.result === 'error',
       new_items: p.newItems,
+      feed_items: p.feedItems ?? null,
+      skipped_items: p.skippedItems ?? 0,
+      pages_not_fetched: p.pagesNotFetched ?? 0,
       error: p.error ?? null,
       etag: p.etag ?? null,
       last_modified: p.lastModified ?? null,
@@ -108,7 +117,7 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
   const out = await db.query(
     `WITH p AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(id bigint, at timestamptz, status integer, failed boolean,
-         new_items integer, error text, etag text, last_modified text, body_hash text, polls_since_full integer,
+         new_items integer, feed_items integer, skipped_items integer, pages_not_fetched integer, error text, etag text, last_modified text, body_hash text, polls_since_full integer,
          interval_s integer, next_poll_at timestamptz, reason text, error_score real, items_per_day real,
          result text, ms integer, bytes integer)
      ), u AS (
@@ -120,6 +129,9 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
          failing_since = CASE WHEN p.failed THEN coalesce(s.failing_since, p.at) ELSE NULL END,
          failing_notified_at = CASE WHEN p.failed THEN s.failing_notified_at ELSE NULL END,
          last_error = CASE WHEN p.failed THEN p.error ELSE NULL END,
+         -- A poll that did not read the feed (304, unchanged, failed) leaves the last reading's counts.
+         last_feed_items = coalesce(p.feed_items, s.last_feed_items),
+         last_skipped_items = CASE WHEN p.feed_items IS NULL THEN s.last_skipped_items ELSE p.skipped_items END,
          etag = CASE WHEN p.failed THEN s.etag ELSE p.etag END,
          last_modified = CASE WHEN p.failed THEN s.last_modified ELSE p.last_modified END,
          body_hash = CASE WHEN p.failed THEN s.body_hash ELSE p.body_hash END,
@@ -127,8 +139,9 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
          next_poll_reason = p.reason, error_score = p.error_score, items_per_day = p.items_per_day, claimed_until = NULL
        FROM p WHERE s.id = p.id RETURNING s.*
      ), log AS (
-       INSERT INTO fetch_log (source_id, at, result, status, ms, bytes, new_items, error)
-       SELECT p.id, p.at, p.result, p.status, p.ms, p.bytes, p.new_items, p.error FROM p JOIN u ON u.id = p.id
+       INSERT INTO fetch_log (source_id, at, result, status, ms, bytes, new_items, feed_items, skipped_items, pages_not_fetched, error)
+       SELECT p.id, p.at, p.result, p.status, p.ms, p.bytes, p.new_items, p.feed_items, p.skipped_items, p.pages_not_fetched, p.error
+       FROM p JOIN u ON u.id = p.id
      )
      SELECT * FROM u`,
     [JSON.stringify(rows)],
@@ -143,15 +156,30 @@ export interface FetchLogRow {
   ms: number;
   bytes: number;
   newItems: number;
+  feedItems: number | null;
+  skippedItems: number;
+  pagesNotFetched: number;
   error: string | null;
 }
 
 export async function recentFetches(db: Db, sourceId: number, limit = 20): Promise<FetchLogRow[]> {
   const rows = await db.query<Row>(
-    'SELECT at, result, status, ms, bytes, new_items, error FROM fetch_log WHERE source_id = $1 ORDER BY at DESC, id DESC LIMIT $2',
+    `SELECT at, result, status, ms, bytes, new_items, feed_items, skipped_items, pages_not_fetched, error
+     FROM fetch_log WHERE source_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
     [sourceId, limit],
   );
-  return rows.map((r) => ({ ...(r as unknown as FetchLogRow), at: date(r.at)!, newItems: Number(r.new_items) }));
+  return rows.map((r) => ({
+    at: date(r.at)!,
+    result: String(r.result),
+    status: r.status == null ? null : Number(r.status),
+    ms: Number(r.ms),
+    bytes: Number(r.bytes),
+    newItems: Number(r.new_items),
+    feedItems: r.feed_items == null ? null : Number(r.feed_items),
+    skippedItems: Number(r.skipped_items),
+    pagesNotFetched: Number(r.pages_not_fetched),
+    error: (r.error as string | null) ?? null,
+  }));
 }
 
 export async function pruneFetchLog(db: Db, before: Date): Promise<number> {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import { checkUrl } from '../../adapters/ssrf.ts';
 import type { Source, SourceSpec } from '../../domain/types.ts';
+import { limitWords } from '../../pipeline/limit-words.ts';
 import { sourceSpec } from '../../pipeline/opml.ts';
 import { fetchResultCounts, makeDue, recentFetches, sourceHealthCounts } from '../../storage/polls.ts';
 import { addSource, getSource, listSources, setSourceEnabled, updateSource } from '../../storage/sources.ts';
@@ -24,7 +25,8 @@ const every = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `
 
 function view(s: Source) {
   const state = !s.enabled ? 'disabled' : s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'new';
-  return { ...s, state, failing: state === 'failing', every: `${minutes(s.minIntervalS)}–${minutes(s.maxIntervalS)}`, selectorsJson: s.selectors ? JSON.stringify(s.selectors) : '' };
+  const limits = limitWords({ feedItems: s.lastFeedItems, skippedItems: s.lastSkippedItems });
+  return { ...s, state, limits, failing: state === 'failing', every: `${minutes(s.minIntervalS)}–${minutes(s.maxIntervalS)}`, selectorsJson: s.selectors ? JSON.stringify(s.selectors) : '' };
 }
 
 /** The form's fields as a spec; a problem is flashed by the caller. */
@@ -115,7 +117,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get<P>('/sources/:id', editor, async (req, reply) => {
     const s = await target(req, reply);
     if (!s) return reply;
-    const fetches = await recentFetches(db, s.id, 20);
+    const fetches = (await recentFetches(db, s.id, 20)).map((f) => ({ ...f, limits: limitWords(f) }));
     return sendPage(req, reply, 'sources-edit', { title: s.name, source: view(s), fetches, minEvery: every(s.minIntervalS), maxEvery: every(s.maxIntervalS) });
   });
 
