@@ -21,7 +21,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobData {
   maintenance: { task: string };
   'poll-source': { sourceId: number; force?: boolean };
-  'process-item': { itemId: number };
+  /** turnAt: the attempt in which the job was delayed for its reserved page-fetch turn (it holds that turn). */
+  'process-item': { itemId: number; turnAt?: number };
   retag: { runId: number };
   'draft-release': { storyId: number };
   'request-approval': { draftId: number };

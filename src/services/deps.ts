@@ -12,6 +12,8 @@ export type Deps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer' |
 export type IngestDeps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer'> & {
   /** Polls between unconditional fetches (tests lower it); default FULL_FETCH_EVERY. */
   fullFetchEvery?: number;
+  /** The window of PAGE_FETCHES_PER_HOST_PER_MINUTE (tests shorten it); default a minute. */
+  pageWindowMs?: number;
 };
 
 /** How pressdesk names itself to the servers it fetches from. */

@@ -63,5 +63,26 @@ for (const b of backends()) {
       expect(item).toMatchObject({ extractStatus: 'failed', extractError: expect.stringMatching(/HTTP 404/) });
       expect(item!.processedAt).not.toBeNull();
     });
+
+    it('over its host\'s page fetches per minute, reserves a turn and says how long to wait, touching nothing', async () => {
+      const limited = testRuntime(t.db, { PAGE_FETCHES_PER_HOST_PER_MINUTE: '1' });
+      try {
+        srv.route('/story-3', { body: page(srv.url('/canonical-3'), para.repeat(5)) });
+        srv.route('/story-4', { body: page(srv.url('/canonical-4'), para.repeat(5)) });
+        const [first, second] = await insertItems(t.db, sourceId, [teaser('3', srv.url('/story-3')), teaser('4', srv.url('/story-4'))], rt.now());
+        expect((await run(limited, first!.id)).topics).toContain('probation');
+        const waited = await run(limited, second!.id);
+        expect(waited).toEqual({ itemId: second!.id, wait: expect.any(Number) });
+        expect(waited.wait).toBeGreaterThan(50_000);
+        expect(waited.wait).toBeLessThanOrEqual(60_000);
+        expect(await getItem(t.db, second!.id)).toMatchObject({ extractStatus: 'pending', processedAt: null });
+        expect(srv.hits('/story-4')).toEqual([]);
+        // When its turn comes, the holder of the reserved turn fetches without asking again.
+        expect((await processItem(limited, second!.id, new AbortController().signal, { turn: false })).topics).toContain('probation');
+        expect(await getItem(t.db, second!.id)).toMatchObject({ extractStatus: 'done' });
+      } finally {
+        await limited.close();
+      }
+    });
   });
 }
