@@ -4,7 +4,7 @@
 // send-email, at the configured concurrency, on real Redis under a throwaway queue prefix) write the delivery
 // rows and send each email through the real mailer (pooled nodemailer) to an in-process SMTP sink on loopback.
 // Timed from the approveRelease call until the sink has accepted every message and the release is `sent`.
-// The sink only counts: it reads no message body, so it costs the run as little as it can.
+// The sink (bench/_smtp.ts) only counts, so it costs the run as little as it can.
 // Exactly once: every recipient is seen in exactly one RCPT TO.
 // Baseline from the same run: nodemailer's pooled transport sending the same email CONTACTS times straight to the
 // same sink (no queue, no database), with the pool settings pressdesk's mailer uses.
@@ -12,10 +12,7 @@
 // PostgreSQL with --pg URL (or TEST_DATABASE_URL), a throwaway schema; else in-memory PGlite.
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { createMailer } from '../src/adapters/mailer.ts';
 import { createQueues, startWorker } from '../src/adapters/queues.ts';
 import { loadConfig } from '../src/config.ts';
@@ -33,6 +30,7 @@ import { createUser } from '../src/storage/users.ts';
 import { seedStory } from '../tests/helpers/drafts.ts';
 import { processorsFor } from '../workers/index.ts';
 import { openBenchDb } from './_db.ts';
+import { exactlyOnce, mb, nodemailerBaseline, sampleRss, startSink } from './_smtp.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,52 +45,6 @@ const TARGET_S = 30;
 const TOPIC = 'probation';
 
 const openDb = () => openBenchDb(PG);
-
-/** A loopback SMTP server that accepts everything and only counts: messages, and RCPT TO per address. */
-async function startSink() {
-  const rcpt = new Map<string, number>();
-  let messages = 0;
-  let waiting: { n: number; resolve: () => void } | undefined;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    // Pooled clients keep their connections open; closing must not wait the default 30 s for them.
-    closeTimeout: 100,
-    onRcptTo(address, _session, cb) {
-      const a = address.address.toLowerCase();
-      rcpt.set(a, (rcpt.get(a) ?? 0) + 1);
-      cb();
-    },
-    onData(stream, _session, cb) {
-      stream.on('end', () => {
-        messages++;
-        if (waiting && messages >= waiting.n) waiting.resolve();
-        cb();
-      });
-      stream.resume();
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
-    rcpt,
-    get messages() {
-      return messages;
-    },
-    reset() {
-      rcpt.clear();
-      messages = 0;
-    },
-    /** Resolves once `n` messages have been accepted since the last reset. */
-    waitFor: (n: number) =>
-      new Promise<void>((resolve) => {
-        if (messages >= n) resolve();
-        else waiting = { n, resolve };
-      }),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 /** Resolves once `check` holds, asking every `ms` (never a fixed sleep-and-hope). */
 async function until(check: () => Promise<boolean>, ms = 20) {
@@ -143,6 +95,7 @@ try {
 
   // pressdesk: approval to the last message accepted and the release sent.
   sink.reset();
+  const rss = sampleRss();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const approved = await approveRelease(rt, { draftId: drafted.draft.id, approvedBy: officer!.id });
@@ -154,45 +107,32 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // Before the baseline, which hands nodemailer all its messages at once and so holds more in memory.
-  const peakRss = process.resourceUsage().maxRSS;
+  const peakRss = rss.stop();
+  const maxRss = process.resourceUsage().maxRSS * 1024;
   const counts = await countDeliveries(store.db, releaseId);
-  const distinct = sink.rcpt.size;
-  const twice = [...sink.rcpt.values()].filter((n) => n > 1).length;
-  const expected = new Set(contacts.map((c) => c.email));
-  const missing = [...expected].filter((e) => !sink.rcpt.has(e)).length;
+  const once = exactlyOnce(sink, new Set(contacts.map((c) => c.email)));
   const rate = CONTACTS / seconds;
 
   // Baseline: the same email, straight through nodemailer's pool to the same sink, all handed over at once.
   const release = (await getRelease(store.db, releaseId))!;
   const body = renderEmail('release', { release, html: release.html, embargoUntil: release.embargoUntil, url: releaseUrl(config.publicUrl, release.slug) });
-  const url = new URL(sink.url);
-  url.searchParams.set('pool', 'true');
-  url.searchParams.set('maxRequeues', '0');
-  const transport = nodemailer.createTransport(url.toString());
-  sink.reset();
-  const bcpu0 = process.cpuUsage();
-  const b0 = performance.now();
-  await Promise.all(
-    contacts.map((c, i) =>
-      transport.sendMail({ from: 'Napo press office <press@napo.example>', to: { name: c.name, address: c.email }, subject: body.subject, html: body.html, text: body.text, messageId: `<baseline-${i}@pressdesk.bench>` }),
-    ),
-  );
-  const baselineS = (performance.now() - b0) / 1000;
-  const bcpu = process.cpuUsage(bcpu0);
-  transport.close();
-  const baseline = CONTACTS / baselineS;
+  const base = await nodemailerBaseline(sink, CONTACTS, (i) => {
+    const c = contacts[i]!;
+    return { from: 'Napo press office <press@napo.example>', to: { name: c.name, address: c.email }, subject: body.subject, html: body.html, text: body.text, messageId: `<baseline-${i}@pressdesk.bench>` };
+  });
+  const baseline = base.rate;
   const bytes = Buffer.byteLength(body.html) + Buffer.byteLength(body.text);
 
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const ok = seconds < TARGET_S && distinct === CONTACTS && twice === 0 && missing === 0 && counts.sent === CONTACTS;
+  const ok = seconds < TARGET_S && once.ok && once.distinct === CONTACTS && counts.sent === CONTACTS;
   console.log(`distribute bench: one release to ${CONTACTS} contacts, ${store.label}, Redis ${new URL(config.redisUrl).host} (prefix ${prefix}), SMTP sink on loopback`);
   console.log(`settings  WORKER_CONCURRENCY ${CONCURRENCY} (distribute and send-email workers), SEND_PER_MINUTE ${config.sendPerMinute}, mailer ${mailer.describe} (pool, nodemailer defaults: 5 connections)`);
-  console.log(`baseline  nodemailer pool, no queue/db  ${baseline.toFixed(0).padStart(8)} msg/s (${baselineS.toFixed(2)} s; ${bytes} bytes of html+text each; cpu ${((bcpu.user + bcpu.system) / CONTACTS).toFixed(0)} us/message)`);
+  console.log(`baseline  nodemailer pool, no queue/db  ${baseline.toFixed(0).padStart(8)} msg/s (${base.seconds.toFixed(2)} s; ${bytes} bytes of html+text each; cpu ${base.cpuUsPerMessage.toFixed(0)} us/message)`);
   console.log(`pressdesk approve -> sent               ${rate.toFixed(0).padStart(8)} msg/s  = ${(rate / baseline).toFixed(2)}x baseline  (${seconds.toFixed(2)} s; last message at ${((tSink - t0) / 1000).toFixed(2)} s)`);
   console.log(`deliveries ${JSON.stringify(counts)}`);
-  console.log(`exactly once  ${distinct} distinct recipients in ${sink.messages} messages; ${twice} mailed twice, ${missing} never mailed`);
+  console.log(`exactly once  ${once.distinct} distinct recipients; ${once.twice} mailed twice, ${once.missing} never mailed, ${once.stray} mailed though not a contact`);
   console.log(`cpu       bench process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over the pressdesk run = ${((cpu.user + cpu.system) / CONTACTS).toFixed(0)} us/message`);
-  console.log(`memory    peak RSS ${(peakRss / 1024).toFixed(0)} MB by the end of the pressdesk run (the whole process: ${PG ? 'pressdesk and the sink' : 'pressdesk, PGlite and the sink'}); ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB after the baseline`);
+  console.log(`memory    peak RSS ${mb(peakRss)} sampled during the pressdesk run (the whole process: ${PG ? 'pressdesk and the sink' : 'pressdesk, PGlite and the sink'}); maxRSS ${mb(maxRss)} by its end, ${mb(process.resourceUsage().maxRSS * 1024)} after the baseline`);
   console.log(`load      ${load} (1, 5, 15 min)`);
   console.log(`${ok ? 'PASS' : 'MISS'}      ${seconds.toFixed(1)} s against the target of < ${TARGET_S} s${seconds < TARGET_S && !ok ? ', but not every contact was mailed exactly once' : ''}`);
   if (!ok) process.exitCode = 1;
