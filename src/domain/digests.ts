@@ -59,8 +59,11 @@ export interface DigestStory {
   /** Other sources carrying the story ("+N more sources"). */
   moreSources: number;
   at: Date;
-  excerpt: string;
+  /** Plain text from the headline item: the first few hundred characters, cut by the sender. */
+  snippet: string;
   topics: string[];
+  /** "09:15, Monday 2 March 2026" (UK time), set once per story by the sender. */
+  when?: string;
 }
 
 /** A union release as a digest shows it (at the top). */

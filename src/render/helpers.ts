@@ -45,6 +45,9 @@ const ukClockFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London',
 
 const asText = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 
+/** "09:15, Monday 2 March 2026" in UK time: what {{ukTime d}}, {{ukDate d}} print, as one call. */
+export const ukWhen = (d: Date): string => `${ukClockFmt.format(d)}, ${ukDay.format(d)}`;
+
 /** At most `max` characters, cut at a word boundary, with an ellipsis when cut. */
 export function excerpt(text: string, max = 280): string {
   const s = text.replace(/\s+/g, ' ').trim();

@@ -59,7 +59,7 @@ export async function digestStories(db: Db, storyIds: readonly number[]): Promis
     outlet: (r.outlet as string | null) ?? null,
     moreSources: Math.max(0, Number(r.source_count) - 1),
     at: new Date(r.first_seen as string),
-    excerpt: (r.text as string) ?? '',
+    snippet: (r.text as string) ?? '',
     topics: (r.topics as string[]) ?? [],
   }));
 }
@@ -175,19 +175,25 @@ export async function busyDigests(db: Db, digestIds: readonly number[], now: Dat
   return Number(rows[0]?.n ?? 0);
 }
 
-/** sending -> sent | failed | skipped, or back to pending for another try. Only a claimed row changes. */
-export async function settleDigest(
-  db: Db,
-  id: number,
-  s: { status: Exclude<DigestStatus, 'sending' | 'empty'>; now: Date; error?: string | null; messageId?: string | null },
-): Promise<boolean> {
+export interface DigestOutcome {
+  id: number;
+  status: Exclude<DigestStatus, 'sending' | 'empty'>;
+  error?: string | null;
+  messageId?: string | null;
+}
+
+/** sending -> sent | failed | skipped, or back to pending for another try, for several digests in one
+ *  statement. Only claimed rows change. */
+export async function settleDigests(db: Db, outcomes: readonly DigestOutcome[], now: Date): Promise<number> {
+  if (outcomes.length === 0) return 0;
   const rows = await db.query(
-    `UPDATE digests SET status = $2, last_error = coalesce($3, last_error), message_id = coalesce($4, message_id),
-       sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz ELSE sent_at END, claimed_until = NULL
-     WHERE id = $1 AND status = 'sending' RETURNING id`,
-    [id, s.status, s.error ?? null, s.messageId ?? null, s.now],
+    `UPDATE digests d SET status = x.status, last_error = coalesce(x.error, d.last_error), message_id = coalesce(x.message_id, d.message_id),
+       sent_at = CASE WHEN x.status = 'sent' THEN $5::timestamptz ELSE d.sent_at END, claimed_until = NULL
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(id, status, error, message_id)
+     WHERE d.id = x.id AND d.status = 'sending' RETURNING d.id`,
+    [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.error ?? null), outcomes.map((o) => o.messageId ?? null), now],
   );
-  return rows.length > 0;
+  return rows.length;
 }
 
 export async function getDigest(db: Db, id: number): Promise<Digest | undefined> {

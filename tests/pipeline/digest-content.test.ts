@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DigestStory } from '../../src/domain/digests.ts';
-import { composeDigest } from '../../src/pipeline/digest-content.ts';
+import { MAX_PER_TOPIC, MAX_STORIES, composeDigest } from '../../src/pipeline/digest-content.ts';
 
 const story = (id: number, topics: string[], moreSources = 0, h = 1): DigestStory => ({
-  id, headline: `Story ${id}`, url: `https://example.org/${id}`, outlet: 'BBC News', moreSources, at: new Date(Date.UTC(2026, 2, 2, h)), excerpt: '', topics,
+  id, headline: `Story ${id}`, url: `https://example.org/${id}`, outlet: 'BBC News', moreSources, at: new Date(Date.UTC(2026, 2, 2, h)), snippet: '', topics,
 });
 const names = new Map([['parole', 'Parole and release'], ['courts', 'Courts and sentencing']]);
 
@@ -26,5 +26,14 @@ describe('composeDigest', () => {
     expect(composeDigest({ topics: ['parole'], stories: [], releases: [], topicNames: names })).toMatchObject({ empty: true, groups: [] });
     const r = composeDigest({ topics: ['parole'], stories: [], releases: [{ id: 1, subject: 'Union responds', slug: 'x', sentAt: new Date() }], topicNames: names });
     expect(r.empty).toBe(false);
+  });
+
+  it('lists at most MAX_PER_TOPIC a topic and MAX_STORIES in all, counting the rest', () => {
+    const topics = ['parole', 'courts', 'prisons', 'probation', 'youth-justice'];
+    const many = topics.flatMap((t, i) => Array.from({ length: 12 }, (_, j) => story(100 * i + j, [t], 12 - j)));
+    const c = composeDigest({ topics, stories: many, releases: [], topicNames: names });
+    expect(c.storyCount).toBe(60);
+    expect(c.groups.map((g) => [g.stories.length, g.more])).toEqual([[MAX_PER_TOPIC, 4], [8, 4], [8, 4], [MAX_STORIES - 24, 12 - (MAX_STORIES - 24)], [0, 12]]);
+    expect(c.groups[0]!.stories.map((s) => s.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]); // the widest covered
   });
 });

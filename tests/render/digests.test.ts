@@ -1,13 +1,15 @@
 // The digest templates: everything from a feed is escaped in the HTML part and readable in the text part.
 import { describe, expect, it } from 'vitest';
 import { composeDigest } from '../../src/pipeline/digest-content.ts';
+import { excerpt, ukWhen } from '../../src/render/helpers.ts';
 import { renderEmail } from '../../src/render/index.ts';
 
 const ctx = () => {
   const content = composeDigest({
     topics: ['prisons'],
     stories: [{ id: 1, headline: 'Riot at <script>alert(1)</script> & HMP "Bedford"', url: 'https://example.org/a?b=1&c=2', outlet: 'BBC <News>', moreSources: 2,
-      at: new Date('2026-03-02T09:15:00Z'), excerpt: `Inspectors found ${'very '.repeat(80)}poor conditions.`, topics: ['prisons'] }],
+      at: new Date('2026-03-02T09:15:00Z'), snippet: excerpt(`Inspectors found ${'very '.repeat(80)}poor conditions.`, 220), topics: ['prisons'],
+      when: ukWhen(new Date('2026-03-02T09:15:00Z')) }],
     releases: [],
     topicNames: new Map([['prisons', 'Prisons']]),
   });
