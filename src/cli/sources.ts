@@ -48,14 +48,15 @@ export function register(program: Command) {
   const sources = program.command('sources').description('the feeds and pages pressdesk polls');
 
   sources
-    .command('add <url>')
-    .description('add a feed (or, with --kind html and --selectors, a page without a feed)')
-    .option('--name <name>', 'what people call it (default: the host)')
+    .command('add <url...>')
+    .description('add feeds (or, with --kind html and --selectors, pages without a feed); several URLs at once share the options')
+    .option('--name <name>', 'what people call it (default: the host); one URL only')
     .option('--kind <kind>', 'feed or html', 'feed')
     .option('--every <interval>', 'poll at most this often, e.g. 10m (default 5m; slower when nothing changes)')
     .option('--selectors <json>', 'html sources: {"item": "...", "link": "...", "title": "...", "date": "..."}')
     .option('--topics <list>', 'comma-separated topic hints')
-    .action(async (url: string, o: { name?: string; kind: string; every?: string; selectors?: string; topics?: string }) => {
+    .action(async (urls: string[], o: { name?: string; kind: string; every?: string; selectors?: string; topics?: string }) => {
+      if (o.name && urls.length > 1) fail('sources: --name names one source; add the URLs one by one to name each');
       let selectors: unknown;
       try {
         selectors = o.selectors ? JSON.parse(o.selectors) : undefined;
@@ -63,12 +64,19 @@ export function register(program: Command) {
         fail('sources: --selectors is not JSON; give an object like {"item": ".news li", "link": "a"}');
       }
       const min = o.every ? flag('sources: --every', () => parseDuration(o.every!)) / 1000 : undefined;
-      const spec = checked(
-        sourceSpec({ url, name: o.name, kind: o.kind, selectors, minIntervalS: min, maxIntervalS: min ? Math.max(min, 21_600) : undefined, topics: o.topics?.split(',').map((t) => t.trim()) }),
+      // Every URL is checked before any is added: one typo does not leave half a list behind.
+      const specs = urls.map((url) =>
+        checked(
+          sourceSpec({ url, name: o.name, kind: o.kind, selectors, minIntervalS: min, maxIntervalS: min ? Math.max(min, 21_600) : undefined, topics: o.topics?.split(',').map((t) => t.trim()) }),
+        ),
       );
+      // One storage opening for the lot: forty URLs no longer cost forty start-ups.
       await withStorage(async ({ db }) => {
-        const r = await addSource(db, spec);
-        process.stdout.write(`${r.created ? 'added' : 'already there'}: ${r.source.id} ${r.source.name} ${r.source.url}\n`);
+        for (const [i, spec] of specs.entries()) {
+          const r = await addSource(db, spec);
+          process.stdout.write(`${r.created ? 'added' : 'already there'}: ${r.source.id} ${r.source.name} ${r.source.url}\n`);
+          if (specs.length > 20 && (i + 1) % 20 === 0) say(`sources: ${i + 1} of ${specs.length}…`);
+        }
       });
     });
 

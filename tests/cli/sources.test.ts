@@ -47,6 +47,21 @@ describe('pressdesk sources', () => {
     expect(again.find((r) => r.name === 'Napo news')?.selectors).toEqual(rows.find((r) => r.name === 'Napo news')?.selectors);
   }, 300_000);
 
+  it('adds many URLs in one call, and none when one of them is bad', () => {
+    const e = env();
+    const bad = runCli(['sources', 'add', 'https://example.org/a.xml', 'not a url', 'https://example.org/b.xml'], e);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/"not a url" is not a URL/);
+    const many = runCli(['sources', 'add', 'https://example.org/a.xml', 'https://example.org/b.xml', 'https://example.org/a.xml'], e);
+    expect(many.code, many.stderr).toBe(0);
+    expect(many.stdout.trim().split('\n').map((l) => l.replace(/: \d+ .* /, ': '))).toEqual([
+      'added: https://example.org/a.xml',
+      'added: https://example.org/b.xml',
+      'already there: https://example.org/a.xml',
+    ]);
+    expect(runCli(['sources', 'add', 'https://example.org/c.xml', 'https://example.org/d.xml', '--name', 'X'], e).stderr).toContain('--name names one source');
+  }, 120_000);
+
   it.each([
     [['sources', 'add', 'not a url'], /^sources: "not a url" is not a URL$/],
     [['sources', 'add', 'http://169.254.169.254/latest/meta-data/'], /^sources: pressdesk will not fetch http:\/\/169\.254\.169\.254\/latest\/meta-data\/ \(.*\); give a public http\(s\) URL$/],
