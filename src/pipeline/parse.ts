@@ -2,12 +2,14 @@
 // feedsmith does the XML/JSON work (measured fastest and most forgiving: docs/parsing.md). Around it we:
 // refuse HTML pages and other non-feeds with a message that says what to do; drop any DOCTYPE so no entity is
 // ever declared, let alone expanded (billion laughs, external entities); salvage truncated or slightly broken
-// feeds item by item; and map the result onto our types (parse/map.ts).
+// feeds item by item; and map the result onto our types (parse/map.ts). Time is linear in the document: no
+// regex here or in parse/ can restart a scan to the end of the text from every opener (parse/scan.ts).
 import { type AnyFeed, parseFeed } from 'feedsmith';
 import type { ParsedFeed } from '../domain/types.ts';
 import { xmlBases } from './parse/bases.ts';
 import { toParsedFeed } from './parse/map.ts';
 import { salvage } from './parse/salvage.ts';
+import { type Noise, stripNoise } from './parse/scan.ts';
 
 /** The input is not a feed we can read; the message says why and what to do next. */
 export class ParseError extends Error {
@@ -19,13 +21,30 @@ export interface ParseOptions {
   url: string;
 }
 
-const DOCTYPE = /<!DOCTYPE\s[^[>]*(?:\[[\s\S]*?\]\s*)?>/i;
+const DOCTYPE_OPEN = /<!DOCTYPE\s/i;
+const SUBSET_END = /\]\s*>/g;
 const FIRST_ELEMENT = /<([A-Za-z_][\w:.-]*)/;
+const PROLOG_NOISE: Noise[] = [
+  { open: /<!--/y, close: '-->' },
+  { open: /<\?/y, close: '?>' },
+  { open: /<!/y, close: '>' },
+];
+
+/** `t` without its first DOCTYPE (and any internal subset); unchanged when that DOCTYPE never ends. */
+function withoutDoctype(t: string): string {
+  const at = t.search(DOCTYPE_OPEN);
+  if (at < 0) return t;
+  const gt = t.indexOf('>', at);
+  const subset = t.indexOf('[', at);
+  if (gt >= 0 && (subset < 0 || gt < subset)) return t.slice(0, at) + t.slice(gt + 1);
+  if (subset < 0) return t;
+  SUBSET_END.lastIndex = subset + 1;
+  return SUBSET_END.exec(t) ? t.slice(0, at) + t.slice(SUBSET_END.lastIndex) : t;
+}
 
 /** The first element's name, skipping the prolog, comments, PIs and doctype. */
 function rootName(text: string): string | undefined {
-  const head = text.slice(0, 65536).replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![^>]*>/g, '');
-  return FIRST_ELEMENT.exec(head)?.[1];
+  return FIRST_ELEMENT.exec(stripNoise(text.slice(0, 65536), PROLOG_NOISE))?.[1];
 }
 
 function refuse(text: string): never {
@@ -88,7 +107,7 @@ export function parse(text: string, opts: ParseOptions): ParsedFeed {
     if (t.startsWith('{')) return toParsedFeed(parseJson(t), { feed: opts.url, entries: [] });
     if (!t.startsWith('<')) refuse(t);
     // Entities are never declared, so never expanded: drop the whole DOCTYPE before the parser sees it.
-    const doc = t.slice(0, 4096).search(/<!DOCTYPE/i) >= 0 || t.includes('<!ENTITY') ? t.replace(DOCTYPE, '') : t;
+    const doc = t.slice(0, 4096).search(/<!DOCTYPE/i) >= 0 || t.includes('<!ENTITY') ? withoutDoctype(t) : t;
     return toParsedFeed(parseXml(doc), xmlBases(doc, opts.url));
   } catch (err) {
     if (err instanceof ParseError) throw err;

@@ -1,10 +1,11 @@
 // xml:base scan. feedsmith drops xml:base attributes, so we read them from the opening tags ourselves: the
 // root/channel base and one per item/entry, in document order (the mapper pairs them with parsed entries
 // by index and ignores them when the counts differ).
+import { openTags } from './scan.ts';
 
 const ATTR = /\bxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
-const ROOT = /<(?:[\w-]+:)?(?:rss|feed|RDF|channel)\b[^>]*>/gi;
-const ENTRY = /<(?:[\w-]+:)?(?:item|entry)\b[^>]*>/gi;
+const ROOT = /<(?:[\w-]+:)?(?:rss|feed|RDF|channel)\b/gi;
+const ENTRY = /<(?:[\w-]+:)?(?:item|entry)\b/gi;
 
 function attr(tag: string): string | undefined {
   const m = ATTR.exec(tag);
@@ -36,13 +37,13 @@ export function xmlBases(text: string, feedUrl: string): Bases {
   let feed = feedUrl;
   const firstEntry = text.search(/<(?:[\w-]+:)?(?:item|entry)\b/i);
   const head = firstEntry < 0 ? text : text.slice(0, firstEntry);
-  for (const m of head.matchAll(ROOT)) {
-    const b = attr(m[0]);
+  for (const tag of openTags(head, ROOT)) {
+    const b = attr(tag);
     if (b) feed = resolve(b, feed) ?? feed;
   }
   const entries: (string | undefined)[] = [];
-  for (const m of text.matchAll(ENTRY)) {
-    const b = attr(m[0]);
+  for (const tag of openTags(text, ENTRY)) {
+    const b = attr(tag);
     entries.push(b ? resolve(b, feed) : undefined);
   }
   return { feed, entries };
