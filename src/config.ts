@@ -1,4 +1,5 @@
 // The only reader of the environment. Everything else receives a frozen Config.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -45,6 +46,8 @@ const schema = z.object({
     .enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], { message: 'must be a day of the week, e.g. monday' })
     .default('monday'),
   MAIL_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  PARSE_WORKERS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(Math.min(2, availableParallelism())),
+  PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(10).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
@@ -88,6 +91,10 @@ export interface Config {
   digestWeeklyDay: z.infer<typeof schema>['DIGEST_WEEKLY_DAY'];
   /** Signs bounce and complaint webhooks from the mail provider; unset = the webhook refuses everything. */
   mailWebhookSecret?: string;
+  /** Worker threads that parse fetched feeds, off the event loop (default 2, or fewer CPUs). */
+  parseWorkers: number;
+  /** How long one feed may take to parse before its worker is terminated and the poll fails. */
+  parseTimeoutMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   testDatabaseUrl?: string;
   chromiumPath: string;
@@ -128,6 +135,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestDailyAt: e.DIGEST_DAILY_AT,
     digestWeeklyDay: e.DIGEST_WEEKLY_DAY,
     mailWebhookSecret: e.MAIL_WEBHOOK_SECRET,
+    parseWorkers: e.PARSE_WORKERS,
+    parseTimeoutMs: e.PARSE_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     chromiumPath: e.CHROMIUM_PATH,

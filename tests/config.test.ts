@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { concurrencyFor } from '../src/adapters/queues.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
@@ -12,6 +13,8 @@ describe('loadConfig', () => {
     expect(c.dataDir.endsWith('/data')).toBe(true);
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.parseTimeoutMs).toBe(5000);
+    expect(c.parseWorkers).toBe(Math.min(2, availableParallelism()));
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -27,6 +30,8 @@ describe('loadConfig', () => {
       PRESSDESK_DATA_DIR: '/var/lib/pressdesk',
       WORKER_CONCURRENCY: '4',
       POLL_CONCURRENCY: '64',
+      PARSE_WORKERS: '3',
+      PARSE_TIMEOUT_MS: '1500',
     });
     expect(c).toMatchObject({
       databaseUrl: 'postgres://u@db:5432/press',
@@ -38,6 +43,8 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/pressdesk',
       workerConcurrency: 4,
       pollConcurrency: 64,
+      parseWorkers: 3,
+      parseTimeoutMs: 1500,
     });
     expect(concurrencyFor('poll-source', c)).toBe(64);
     expect(concurrencyFor('process-item', c)).toBe(4);
@@ -53,6 +60,8 @@ describe('loadConfig', () => {
     [{ MAX_ITEMS_PER_POLL: '-1' }, /^config: MAX_ITEMS_PER_POLL /],
     [{ MAX_PAGE_FETCHES_PER_POLL: 'fifty' }, /^config: MAX_PAGE_FETCHES_PER_POLL must be a number/],
     [{ PAGE_FETCHES_PER_HOST_PER_MINUTE: '2.5' }, /^config: PAGE_FETCHES_PER_HOST_PER_MINUTE /],
+    [{ PARSE_TIMEOUT_MS: '5s' }, /^config: PARSE_TIMEOUT_MS must be a number of milliseconds/],
+    [{ PARSE_WORKERS: '0' }, /^config: PARSE_WORKERS /],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
