@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { fetchUrl } from '../src/adapters/fetch.ts';
 import { createMailer } from '../src/adapters/mailer.ts';
+import { createParsePool } from '../src/adapters/parse-pool.ts';
 import { createQueues } from '../src/adapters/queues.ts';
 import { loadConfig } from '../src/config.ts';
 import { decode } from '../src/pipeline/decode.ts';
@@ -63,6 +64,7 @@ async function child(url: string) {
   const prefix = `bench_${randomBytes(4).toString('hex')}`;
   const redis = new Redis(REDIS, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, prefix);
+  const parsePool = createParsePool({ size: config.parseWorkers, timeLimitMs: config.parseTimeoutMs });
   let store: { db: Db; close(): Promise<void> };
   if (PG) store = await openBenchDb(PG);
   else {
@@ -73,7 +75,7 @@ async function child(url: string) {
   try {
     const { source } = await addSource(store.db, { url, name: 'big' });
     const started = performance.now();
-    const r = await pollSource({ db: store.db, queues, config, now: () => new Date('2026-11-20T10:00:00Z'), mailer: createMailer({ from: 'bench@localhost', outboxDir: '/tmp/pressdesk-bench-outbox' }) }, source.id);
+    const r = await pollSource({ db: store.db, queues, config, now: () => new Date('2026-11-20T10:00:00Z'), mailer: createMailer({ from: 'bench@localhost', outboxDir: '/tmp/pressdesk-bench-outbox' }), parsePool }, source.id);
     const ms = performance.now() - started;
     const jobs = await queues.get('process-item').count();
     const [stored] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM items');
@@ -91,6 +93,7 @@ async function child(url: string) {
     );
   } finally {
     await queues.close();
+    await parsePool.close();
     let cursor = '0';
     do {
       const [n, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);

@@ -23,6 +23,7 @@ import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import Parser from 'rss-parser';
 import { createMailer } from '../src/adapters/mailer.ts';
+import { createParsePool } from '../src/adapters/parse-pool.ts';
 import { createQueues, startWorker } from '../src/adapters/queues.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Db, openPostgres } from '../src/storage/db.ts';
@@ -160,6 +161,7 @@ function runtime(db: Db, redis: Redis): IngestDeps {
     config,
     now: () => new Date(),
     mailer: createMailer({ from: 'bench@localhost', outboxDir: '/tmp/pressdesk-bench-outbox' }),
+    parsePool: createParsePool({ size: config.parseWorkers, timeLimitMs: config.parseTimeoutMs }),
   };
 }
 
@@ -203,6 +205,7 @@ async function part() {
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
   await rt.queues.close();
+  await rt.parsePool.close();
   redis.disconnect();
   await db.close();
 }
@@ -427,6 +430,7 @@ if (coldMachine) {
 
 await srv.close();
 await rt.queues.close();
+await rt.parsePool.close();
 redis.disconnect();
 await store.close();
 }

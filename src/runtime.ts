@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { type Mailer, createMailer } from './adapters/mailer.ts';
+import { type ParsePool, createParsePool } from './adapters/parse-pool.ts';
 import { type Queues, createQueues } from './adapters/queues.ts';
 import { type ChildRedis, claimQueuePrefix, connectRedis, ensureRedis, keepQueuePrefix, requireNoEviction } from './adapters/redis.ts';
 import type { Db } from './storage/db.ts';
@@ -19,6 +20,8 @@ export interface Runtime {
   redis: Redis;
   queues: Queues;
   mailer: Mailer;
+  /** Parses fetched feeds in worker threads, within config.parseTimeoutMs. */
+  parsePool: ParsePool;
   secret: Buffer;
   warnings: string[];
   now: () => Date;
@@ -76,6 +79,9 @@ export async function openRuntime(config: Readonly<Config>, opts: RuntimeOptions
     closers.push(() => queues.close());
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: join(config.dataDir, 'outbox') });
     closers.push(() => mailer.close());
+    // Threads start on first use: commands that never poll pay nothing.
+    const parsePool = createParsePool({ size: config.parseWorkers, timeLimitMs: config.parseTimeoutMs });
+    closers.push(() => parsePool.close());
     if (child) warnings.push(`redis: started redis-server on ${child.url} (data in ${join(config.dataDir, 'redis')})`);
     return {
       config,
@@ -84,6 +90,7 @@ export async function openRuntime(config: Readonly<Config>, opts: RuntimeOptions
       redis,
       queues,
       mailer,
+      parsePool,
       secret: resolveSecret(config),
       warnings,
       now: () => new Date(),

@@ -9,7 +9,7 @@ import type { Db } from '../storage/db.ts';
 export type Deps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer' | 'secret'>;
 
 /** The ingest services' part: polls, page fetches, tagging, stories. */
-export type IngestDeps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer'> & {
+export type IngestDeps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mailer' | 'parsePool'> & {
   /** Polls between unconditional fetches (tests lower it); default FULL_FETCH_EVERY. */
   fullFetchEvery?: number;
   /** The window of PAGE_FETCHES_PER_HOST_PER_MINUTE (tests shorten it); default a minute. */

@@ -1,12 +1,13 @@
 // poll-source: one source, one poll. fetch (conditional GET, unconditional every FULL_FETCH_EVERY polls because
-// some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse or scrape ->
-// keep the newest MAX_ITEMS_PER_POLL entries -> normalize -> drop entries stored by earlier polls -> tag
-// full-text items, and the teasers beyond MAX_PAGE_FETCHES_PER_POLL on the feed's own text -> insert new items
-// and their topics in one statement -> record health, the next poll and what the limits left out -> queue the
-// other teasers for process-item. Concurrent polls
-// share their source reads, item inserts and health writes (one statement per batch, see `coalesce`); the
-// claim and the UNIQUE constraints stay the guards. Every failure a source can cause is RECORDED on it in words
-// and the job succeeds; the schedule, not BullMQ, retries. Only our own faults (database down) throw.
+// some servers answer 304 while the feed changed) -> body hash compare -> decode -> parse (in a worker thread,
+// within a time limit: adapters/parse-pool.ts) or scrape -> keep the newest MAX_ITEMS_PER_POLL entries ->
+// normalize -> drop entries stored by earlier polls -> tag full-text items, and the teasers beyond
+// MAX_PAGE_FETCHES_PER_POLL on the feed's own text -> insert new items and their topics in one statement ->
+// record health, the next poll and what the limits left out -> queue the other teasers for process-item.
+// Concurrent polls share their source reads, item inserts and health writes (one statement per batch, see
+// `coalesce`); the claim and the UNIQUE constraints stay the guards. Every failure a source can cause is
+// RECORDED on it in words and the job succeeds; the schedule, not BullMQ, retries. Only our own faults
+// (database down) throw.
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { FetchError, type FetchResult, fetchUrl, parseCacheHeaders, parseRetryAfter } from '../adapters/fetch.ts';
@@ -14,7 +15,7 @@ import type { FeedEntry, ParsedFeed } from '../domain/types.ts';
 import { decode } from '../pipeline/decode.ts';
 import { keepNewest } from '../pipeline/keep-newest.ts';
 import { identity, normalize } from '../pipeline/normalize.ts';
-import { ParseError, parse } from '../pipeline/parse.ts';
+import { ParseError } from '../pipeline/parse.ts';
 import { htmlToText } from '../pipeline/text.ts';
 import { STEMMER_PROBE, searchLexemes, stemmerAgrees } from '../pipeline/lexemes.ts';
 import { itemWords } from '../pipeline/words.ts';
@@ -138,7 +139,7 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
       if (hash !== source.bodyHash) {
         const text = decode(res.body, { contentType: res.headers['content-type'], override: source.charset ?? undefined });
         // Loaded on first use: most deployments poll feeds only.
-        feed = source.kind === 'html' ? (await import('../pipeline/scrape.ts')).scrape(text, { url: res.url, selectors: source.selectors! }) : parse(text, { url: res.url });
+        feed = source.kind === 'html' ? (await import('../pipeline/scrape.ts')).scrape(text, { url: res.url, selectors: source.selectors! }) : await rt.parsePool.parse(text, { url: res.url });
       }
     }
   } catch (err) {

@@ -2,6 +2,7 @@
 // a config that may reach loopback, a settable clock and a mailer that only records.
 import { Redis } from 'ioredis';
 import type { MailMessage, Mailer } from '../../src/adapters/mailer.ts';
+import { createParsePool } from '../../src/adapters/parse-pool.ts';
 import { createQueues } from '../../src/adapters/queues.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/storage/db.ts';
@@ -31,6 +32,8 @@ export function testRuntime(db: Db, env: Record<string, string> = {}): TestRunti
     close() {},
   };
   const clock = { now: new Date('2026-11-20T10:00:00Z') };
+  const config = loadConfig({ FETCH_ALLOW_PRIVATE: 'true', PUBLIC_URL: 'http://127.0.0.1:9', QUEUE_PREFIX: prefix, ...env });
+  const parsePool = createParsePool({ size: config.parseWorkers, timeLimitMs: config.parseTimeoutMs });
   return {
     db,
     queues,
@@ -41,8 +44,10 @@ export function testRuntime(db: Db, env: Record<string, string> = {}): TestRunti
     prefix,
     now: () => clock.now,
     secret: Buffer.from('test-secret-test-secret-test-secret-0123'),
-    config: loadConfig({ FETCH_ALLOW_PRIVATE: 'true', PUBLIC_URL: 'http://127.0.0.1:9', QUEUE_PREFIX: prefix, ...env }),
+    config,
+    parsePool,
     async close() {
+      await parsePool.close();
       await queues.close();
       await redis.quit();
       await dropPrefix(prefix);

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../src/adapters/mailer.ts';
+import { createParsePool } from '../../src/adapters/parse-pool.ts';
 import { startWorker, type WorkerHandle } from '../../src/adapters/queues.ts';
 import { schedulePolls } from '../../src/services/schedule-polls.ts';
 import { DEFAULT_POLICY, saveDraftPolicy } from '../../src/storage/draft-policies.ts';
@@ -45,6 +46,7 @@ for (const b of backends()) {
     const workers: WorkerHandle[] = [];
     let officer: string;
     let redis: Redis;
+    const parsePool = createParsePool({ size: 1, timeLimitMs: 5000 });
 
     beforeAll(async () => {
       t = await b.open();
@@ -64,6 +66,7 @@ for (const b of backends()) {
         mailer: createMailer({ smtpUrl: smtp.url, from: 'pressdesk <pd@union.example>', outboxDir: '/nonexistent' }),
         secret: web.app.pd.secret,
         now: () => new Date(),
+        parsePool,
       } as unknown as Runtime;
       const table = processorsFor(rt);
       for (const q of ['poll-source', 'process-item', 'draft-release', 'request-approval', 'distribute', 'send-email'] as const) {
@@ -76,6 +79,7 @@ for (const b of backends()) {
       await smtp?.close();
       await web?.close();
       redis?.disconnect();
+      await parsePool.close();
       await t?.close();
     });
 

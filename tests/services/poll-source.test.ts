@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createParsePool } from '../../src/adapters/parse-pool.ts';
 import { itemsOfSource, topicsOf } from '../../src/storage/items.ts';
 import { recentFetches } from '../../src/storage/polls.ts';
 import { addSource, getSource } from '../../src/storage/sources.ts';
@@ -163,6 +164,33 @@ for (const b of backends()) {
       const s = (await getSource(t.db, id))!;
       expect(s.lastError).toMatch(/^parse: .*HTML page/);
       expect(s.nextPollReason).toMatch(/backing off/);
+    });
+
+    it('records a feed that takes too long to parse as a failure in words, and reads it again once it is sane', async () => {
+      const p = path('slow');
+      // Genuinely slow, no trick: 16,000 items whose markup goes through sanitize-html take over a second.
+      const slow = Array.from({ length: 16_000 }, (_, i) => ({ id: `s${i}`, description: '<p class="x">Probation <a href="/a">officers</a> <img src="/i.png" alt="a"> voted.</p>'.repeat(4) }));
+      srv.route(p, { body: rss(slow) });
+      const id = await source(p);
+      const hasty = { ...rt, parsePool: createParsePool({ size: 1, timeLimitMs: 300 }) };
+      try {
+        const r = await pollSource(hasty, id);
+        expect(r).toMatchObject({ result: 'error', status: 200, newItems: 0 });
+        expect(r.error).toMatch(/^parse: the feed took longer than 300 ms to parse \(\d+ KB\): pressdesk gave up on it; check the feed in a browser or ask its publisher$/);
+        const s = (await getSource(t.db, id))!;
+        expect(s.lastError).toBe(r.error);
+        expect(s.consecutiveFailures).toBe(1);
+        expect(s.nextPollReason).toMatch(/backing off/);
+        expect(await itemsOfSource(t.db, id)).toEqual([]);
+        // The pool replaced its worker: the next poll of a sane feed is read.
+        srv.route(p, { body: rss([{ id: 'sane' }]) });
+        later(rt, 3600);
+        const again = await pollSource(hasty, id);
+        expect(again.error).toBeUndefined();
+        expect(again).toMatchObject({ result: 'ok', newItems: 1 });
+      } finally {
+        await hasty.parsePool.close();
+      }
     });
 
     it('survives billion laughs without expanding it, and cuts off a 50 MB body', async () => {
