@@ -172,7 +172,7 @@ for (const b of backends()) {
       const slow = Array.from({ length: 16_000 }, (_, i) => ({ id: `s${i}`, description: '<p class="x">Probation <a href="/a">officers</a> <img src="/i.png" alt="a"> voted.</p>'.repeat(4) }));
       srv.route(p, { body: rss(slow) });
       const id = await source(p);
-      const hasty = { ...rt, parsePool: createParsePool({ size: 1, timeLimitMs: 300 }) };
+      const hasty = { ...rt, parsePool: createParsePool({ size: 1, timeLimitMs: 300, perMbMs: 0 }) };
       try {
         const r = await pollSource(hasty, id);
         expect(r).toMatchObject({ result: 'error', status: 200, newItems: 0 });
