@@ -156,10 +156,11 @@ async function respond(req: IncomingMessage, res: ServerResponse, r: Route, hit:
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** keepAliveTimeoutMs: 1 s by default, so a test's idle connections go quickly — and Node's client, told
+/** host: another loopback address (127.0.0.2 …) makes another host to the poller, with slots of its own
+ *  under the per-host cap. keepAliveTimeoutMs: 1 s by default, so a test's idle connections go quickly — and Node's client, told
  *  `Keep-Alive: timeout=1`, then never reuses one. The ingest bench passes 5 s (Node's own default; nginx
  *  and Apache keep connections longer), so it sees what a poller sees of an ordinary server. */
-export async function startLoopbackServer(routes: Record<string, RouteSpec> = {}, opts: { keepAliveTimeoutMs?: number } = {}): Promise<LoopbackServer> {
+export async function startLoopbackServer(routes: Record<string, RouteSpec> = {}, opts: { keepAliveTimeoutMs?: number; host?: string } = {}): Promise<LoopbackServer> {
   const table = new Map(Object.entries(routes));
   const all: Hit[] = [];
   const server = createServer((req, res) => {
@@ -213,10 +214,10 @@ export async function startLoopbackServer(routes: Record<string, RouteSpec> = {}
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   return {
     origin,
     port,
