@@ -80,6 +80,7 @@ describe.skipIf(databaseUrl() === null)('the crafted feeds', () => {
       );
       const max = Math.max(...latencies);
       console.log(`crafted: /healthz max ${Math.round(max)} ms over ${latencies.length} calls while polling; ${rows.map((r) => `${r.name}: ${r.last_error ?? `${r.new_items} items`}`).join('; ')}`);
+      expect(rows.find((r) => r.name === 'comments.xml')!.last_error).toMatch(/^parse: /);
       expect(max).toBeLessThan(HEALTHZ_LIMIT_MS);
       expect(app.child.exitCode).toBeNull();
     } finally {
