@@ -84,7 +84,10 @@ describe('pressdesk poll --once', () => {
 describe('pressdesk poll --once with a queue prefix another installation holds', () => {
   it('refuses at once, naming the setting to change', { timeout: 90_000 }, async () => {
     const { Redis } = await import('ioredis');
-    const env = setup();
+    // No sources needed: the claim is checked when the runtime opens, before anything is polled.
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const env = { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-poll-')), QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
     const r = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     await r.set(`${env.QUEUE_PREFIX}:installation`, 'another-installation', 'PX', 60_000);
     await r.quit();
