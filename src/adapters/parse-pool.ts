@@ -34,11 +34,14 @@ export interface ParsePool {
 type Pending = ParseJob & { resolve: (f: ParsedFeed) => void; reject: (e: Error) => void };
 type Slot = { worker: Worker; ready: boolean; job?: Pending; timer?: NodeJS.Timeout };
 
-const ENTRY = new URL('./parse-worker.ts', import.meta.url).href;
-// Node 20 cannot load TypeScript in a worker by itself, and loader hooks (--import tsx) do not reach a worker's
-// entry there: the thread registers tsx, then imports the entry.
-const TSX = import.meta.resolve('tsx/esm/api');
-const BOOT = `import(${JSON.stringify(TSX)}).then((t) => { t.register(); return import(${JSON.stringify(ENTRY)}); });`;
+// Compiled (dist/, npm run build), this file is parse-pool.js and the thread imports parse-worker.js directly.
+// From the sources: Node 20 cannot load TypeScript in a worker by itself, and loader hooks (--import tsx) do not
+// reach a worker's entry there: the thread registers tsx, then imports the entry.
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = new URL(COMPILED ? './parse-worker.js' : './parse-worker.ts', import.meta.url).href;
+const BOOT = COMPILED
+  ? `import(${JSON.stringify(ENTRY)});`
+  : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(ENTRY)}); });`;
 
 const readable = (ms: number) => (ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`);
 

@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { registerHelpers, registerReleaseHelpers } from './helpers.ts';
 
-export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+// templates/ is at the top level, read at run time: two levels up from src/render, three from dist/src/render.
+export const TEMPLATES_DIR = new URL(import.meta.url.endsWith('.js') ? '../../../templates/' : '../../templates/', import.meta.url);
 
 const hbs = Handlebars.create();
 registerHelpers(hbs);

@@ -46,7 +46,9 @@ export const NAV: NavEntry[] = [
   { href: '/admin/outbox', label: 'Outbox' },
 ];
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// The top-level package.json: two levels up from src/web, three from dist/src/web (npm run build).
+const packageJson = new URL(import.meta.url.endsWith('.js') ? '../../../package.json' : '../../package.json', import.meta.url);
+const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 
 function navFor(req: FastifyRequest, user: User | null) {
   const path = req.url.split('?')[0] ?? '/';
