@@ -3,8 +3,10 @@ FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# npm ci runs prepare (scripts/build.js), which skips without the dev dependencies: the image runs the sources via tsx.
+COPY scripts ./scripts
 COPY bin ./bin
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src
 COPY workers ./workers
 COPY templates ./templates
