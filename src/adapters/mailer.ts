@@ -53,6 +53,21 @@ export function createMailer(opts: { smtpUrl?: string; from: string; outboxDir: 
   };
 }
 
+/** SMTP reply class from a nodemailer error: 4 (try later), 5 (permanent) or undefined (no reply: network). */
+export function replyClass(err: unknown): 4 | 5 | undefined {
+  const code = (err as { responseCode?: unknown })?.responseCode;
+  if (typeof code !== 'number') return undefined;
+  if (code >= 500 && code < 600) return 5;
+  if (code >= 400 && code < 500) return 4;
+  return undefined;
+}
+
+/** What the server said (or the network error), for a delivery's or digest's record. */
+export const replyText = (err: unknown): string => {
+  const e = err as { response?: unknown; message?: unknown };
+  return String(typeof e?.response === 'string' && e.response ? e.response : (e?.message ?? err)).slice(0, 1000);
+};
+
 export interface OutboxEntry {
   file: string;
   bytes: number;

@@ -7,7 +7,7 @@
 //   on the last attempt a 4xx is recorded as failed too.
 // Nothing is marked sent that the server did not accept. When the last delivery settles the release is sent.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { MailMessage } from '../adapters/mailer.ts';
+import { type MailMessage, replyClass, replyText as reason } from '../adapters/mailer.ts';
 import type { Release } from '../domain/releases.ts';
 import { sendWait } from '../pipeline/send-window.ts';
 import { renderEmail } from '../render/index.ts';
@@ -41,20 +41,6 @@ function renderRelease(publicUrl: string, release: Release) {
   }
   return r;
 }
-
-/** SMTP reply class from a nodemailer error: 4 (try later), 5 (permanent) or undefined (no reply: network). */
-function replyClass(err: unknown): 4 | 5 | undefined {
-  const code = (err as { responseCode?: unknown })?.responseCode;
-  if (typeof code !== 'number') return undefined;
-  if (code >= 500 && code < 600) return 5;
-  if (code >= 400 && code < 500) return 4;
-  return undefined;
-}
-
-const reason = (err: unknown) => {
-  const e = err as { response?: unknown; message?: unknown };
-  return String(typeof e?.response === 'string' && e.response ? e.response : (e?.message ?? err)).slice(0, 1000);
-};
 
 export async function sendDelivery(
   deps: ReleaseDeps,

@@ -8,6 +8,8 @@
 // Nothing is marked sent that the server did not accept. A sender killed mid-chunk leaves its rows claimed
 // until the lease lapses; the next run takes them over and sends them with the same Message-ID.
 import { setTimeout as delay } from 'node:timers/promises';
+import { lanes } from '../adapters/coalesce.ts';
+import { replyClass, replyText as reason } from '../adapters/mailer.ts';
 import type { Digest, DigestRelease, DigestStory, Subscriber } from '../domain/digests.ts';
 import { composeDigest } from '../pipeline/digest-content.ts';
 import { sendWait } from '../pipeline/send-window.ts';
@@ -41,25 +43,6 @@ export interface SendDigestsResult {
   /** Claimed by another sender still within its lease. */
   busy: number;
   lastError?: string;
-}
-
-/** SMTP reply class: 4 (try later), 5 (permanent) or undefined (no reply: network). */
-function replyClass(err: unknown): 4 | 5 | undefined {
-  const code = (err as { responseCode?: unknown })?.responseCode;
-  if (typeof code !== 'number') return undefined;
-  return code >= 500 && code < 600 ? 5 : code >= 400 && code < 500 ? 4 : undefined;
-}
-const reason = (err: unknown) => {
-  const e = err as { response?: unknown; message?: unknown };
-  return String(typeof e?.response === 'string' && e.response ? e.response : (e?.message ?? err)).slice(0, 1000);
-};
-
-/** Runs `fn` over `xs` with at most `n` at once. */
-async function pool<T>(xs: readonly T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, xs.length) }, async () => {
-    while (next < xs.length) await fn(xs[next++]!);
-  }));
 }
 
 export async function sendDigests(
@@ -119,7 +102,8 @@ export async function sendDigests(
     await load(stories, claimed.flatMap((d) => d.storyIds), async (ids) => (await digestStories(deps.db, ids)).map(prepare));
     await load(releases, claimed.flatMap((d) => d.releaseIds), (ids) => digestReleases(deps.db, ids));
     try {
-      await pool(claimed, IN_FLIGHT, async (d) => {
+      const inFlight = lanes(IN_FLIGHT);
+      await Promise.all(claimed.map((d) => inFlight(async () => {
         const sub = subs.get(d.subscriberId);
         if (sub?.status !== 'active' || suppressed.has(sub.email)) {
           await settle(d, { status: 'skipped', error: !sub ? 'subscriber deleted' : sub.status !== 'active' ? sub.status : 'suppressed' });
@@ -129,7 +113,9 @@ export async function sendDigests(
         const messageId = `<digest-${d.id}@${host}>`;
         let outcome: Omit<DigestOutcome, 'id'>;
         try {
-          const info = await deps.mailer.send({ to: sub.email, messageId, ...render(d, sub), headers: headers(sub) });
+          // One unsubscribe token for the body's link and the List-Unsubscribe header.
+          const unsub = signSubscriberLink(deps.secret, { action: 'unsub', subscriberId: sub.id, linkVersion: sub.linkVersion, now: deps.now() });
+          const info = await deps.mailer.send({ to: sub.email, messageId, ...render(d, sub, unsub), headers: headers(unsub) });
           outcome = { status: 'sent', messageId: info.messageId };
           out.sent++;
         } catch (err) {
@@ -142,13 +128,13 @@ export async function sendDigests(
         }
         // Outside the try: a database error while recording must not pass for the server's refusal.
         await settle(d, outcome);
-      });
+      })));
     } finally {
       await flush();
     }
   }
 
-  function render(d: Digest, sub: Subscriber) {
+  function render(d: Digest, sub: Subscriber, unsub: string) {
     const now = deps.now();
     const content = composeDigest({
       topics: sub.topics,
@@ -166,16 +152,11 @@ export async function sendDigests(
       groupNames: content.groups.map((g) => g.name),
       content: { ...content, releases: content.releases.map((r) => ({ ...r, url: releaseUrl(deps.config.publicUrl, r.slug) })) },
       preferencesUrl: urls.preferences(prefs),
-      unsubscribeUrl: urls.unsubscribe(unsubToken(sub)),
+      unsubscribeUrl: urls.unsubscribe(unsub),
     });
   }
 
-  function unsubToken(sub: Subscriber) {
-    return signSubscriberLink(deps.secret, { action: 'unsub', subscriberId: sub.id, linkVersion: sub.linkVersion, now: deps.now() });
-  }
-
-  function headers(sub: Subscriber): Record<string, string> {
-    const token = unsubToken(sub);
+  function headers(token: string): Record<string, string> {
     return {
       // RFC 2369 and RFC 8058: mail programs show an unsubscribe button that POSTs to the https URL.
       'List-Unsubscribe': `<${urls.oneClick(token)}>, <mailto:${mailto}?subject=unsubscribe%20${token}>`,

@@ -7,8 +7,8 @@ import { type Socket, createConnection, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { expect, inject } from 'vitest';
+import { ping } from '../../src/adapters/redis.ts';
 import { exportOpml } from '../../src/pipeline/opml.ts';
 import { runCliAsync } from '../helpers/cli.ts';
 import { openTestPostgres } from '../helpers/db.ts';
@@ -149,19 +149,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function redisAnswers(url: string) {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 300, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
 /** A redis-server of the test's own on a free loopback port, that it may kill -9 and start again. */
 export class OwnRedis {
   private child?: ChildProcess;
@@ -181,7 +168,7 @@ export class OwnRedis {
   }
   async up() {
     this.child = spawn('redis-server', this.args, { stdio: 'ignore' });
-    await until(`redis-server on ${this.port}`, () => redisAnswers(this.url), 10_000, 50);
+    await until(`redis-server on ${this.port}`, () => ping(this.url), 10_000, 50);
   }
   async kill() {
     const c = this.child;
