@@ -1,27 +1,25 @@
 // Real browser, real server: a press officer logs in, sees the review queue, edits a draft (the diff against
 // the generated text shows), approves it, rejects another with a reason, and opens an approval link on a
 // phone-sized screen. Screenshots land in /tmp/shots (1280 px and 390 px wide). Launch as in stories.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
-import { loadConfig } from '../../src/config.ts';
 import { signLink } from '../../src/pipeline/links.ts';
 import { draftStory } from '../../src/services/draft-story.ts';
 import { requestApproval } from '../../src/services/request-approval.ts';
 import { getDraft } from '../../src/storage/drafts.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { seedStory } from '../helpers/drafts.ts';
+import { chromiumPath, chromiumPresent, FLAGS, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
-const chromiumPath = loadConfig().chromiumPath;
-const present = existsSync(chromiumPath);
+const present = chromiumPresent;
 const inCi = process.env.CI === 'true';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots';
 const PASSWORD = 'a browser-typed passphrase';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SECRET = Buffer.from('t'.repeat(32)); // tests/web/app.ts's secret
 
 describe.skipIf(!present && !inCi)('browser: drafts', () => {
@@ -56,15 +54,7 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
   });
 
   it('a press officer reviews, edits with a diff, approves and rejects', async () => {
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
-    const offsite: string[] = [];
-    await ctx.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1280, height: 900 });
     const shot = async (name: string) => {
       await page.screenshot({ path: join(SHOTS, `drafts-${name}-1280.png`), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });

@@ -2,13 +2,11 @@
 // recipients on the draft page (other topics ticked, opted-out and suppressed contacts left out), approves it
 // for a time in UK time, sees it scheduled and cancels it; then the public archive lists a sent release and
 // shows its page. Screenshots land in /tmp/shots-po (1280 px and 390 px wide). Launch as in drafts.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
-import { loadConfig } from '../../src/config.ts';
 import { approveRelease } from '../../src/services/approve-release.ts';
 import { draftStory } from '../../src/services/draft-story.ts';
 import { requestApproval } from '../../src/services/request-approval.ts';
@@ -17,14 +15,13 @@ import { getReleaseByDraft } from '../../src/storage/releases.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { seedStory } from '../helpers/drafts.ts';
 import { seedApprovedDraft } from '../helpers/releases.ts';
+import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
-const chromiumPath = loadConfig().chromiumPath;
-const present = existsSync(chromiumPath);
+const present = chromiumPresent;
 const inCi = process.env.CI === 'true';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-po';
 const PASSWORD = 'a browser-typed passphrase';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SECRET = Buffer.from('t'.repeat(32)); // tests/web/app.ts's secret
 
 describe.skipIf(!present && !inCi)('browser: contacts, recipients, scheduling, public archive', () => {
@@ -67,15 +64,7 @@ describe.skipIf(!present && !inCi)('browser: contacts, recipients, scheduling, p
   });
 
   it('contacts, recipient preview, scheduling and cancelling, and the public archive', async () => {
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
-    const offsite: string[] = [];
-    await ctx.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1280, height: 900 });
     const shot = async (name: string) => {
       await page.screenshot({ path: join(SHOTS, `releases-${name}-1280.png`), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });

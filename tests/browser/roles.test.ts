@@ -2,27 +2,25 @@
 // 127.0.0.1:0. Per role: log in through the form, see that role's navigation, be refused another role's page,
 // log out. Screenshots of every page land in test-artifacts/ (git-ignored). Nothing leaves loopback: every
 // request to another host is aborted and reported.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { Role } from '../../src/domain/types.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { allows } from '../../src/web/roles.ts';
 import { NAV } from '../../src/web/page.ts';
+import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
-const chromiumPath = loadConfig().chromiumPath;
-const present = existsSync(chromiumPath);
+const present = chromiumPresent;
 const inCi = process.env.CI === 'true';
 if (!present && !inCi) console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 interface Case {
   role: Role;
@@ -68,15 +66,7 @@ describe.skipIf(!present && !inCi)('browser: roles', () => {
   async function browser(): Promise<{ ctx: BrowserContext; page: Page; offsite: string[]; cspErrors: string[] }> {
     const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
     profiles.push(dir);
-    const ctx = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 390, height: 844 } });
-    const offsite: string[] = [];
-    await ctx.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const { ctx, page, offsite } = await openOnSite(dir, base, { width: 390, height: 844 });
     const cspErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());

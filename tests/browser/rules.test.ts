@@ -1,26 +1,23 @@
 // Real browser, real server: an editor logs in, breaks a rule and sees the inline error, fixes it, backtests
 // and sees the gained items with highlights, saves with a message and sees the new version in use.
 // Screenshots land in test-artifacts/. Launch pattern copied from tests/browser/roles.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
-import { loadConfig } from '../../src/config.ts';
 import { loadRuleSet } from '../../src/rules/ruleset.ts';
 import { insertItems, type NewItem } from '../../src/storage/items.ts';
 import { activeVersionNumber, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
+import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
-const chromiumPath = loadConfig().chromiumPath;
-const present = existsSync(chromiumPath);
+const present = chromiumPresent;
 const inCi = process.env.CI === 'true';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const YAML = `topics:
   - id: prisons
@@ -61,16 +58,8 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
   });
 
   it('break a rule, see the inline error, fix, backtest, save, see the new version', async () => {
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1200, height: 900 } });
-    const offsite: string[] = [];
+    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1200, height: 900 });
     const pageErrors: string[] = [];
-    await ctx.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
       // The 422 of a refused Check is expected; script errors and CSP refusals are not.

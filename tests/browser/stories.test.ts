@@ -1,24 +1,21 @@
 // Real browser, real server: an editor logs in, searches the archive, opens a story, sees its items with the
 // rule's highlights, moves one item out, and downloads nothing from anywhere but loopback. Screenshots land in
 // test-artifacts/ (git-ignored). Launch pattern copied from tests/browser/roles.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/storage/db.ts';
 import { assignStory } from '../helpers/stories.ts';
 import { createUser } from '../../src/storage/users.ts';
+import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
-const chromiumPath = loadConfig().chromiumPath;
-const present = existsSync(chromiumPath);
+const present = chromiumPresent;
 const inCi = process.env.CI === 'true';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const BODY = 'Probation officers in Leeds voted by 83% to strike over caseloads, Napo said, after Darren Pike was named regional director.';
 
@@ -58,15 +55,7 @@ describe.skipIf(!present && !inCi)('browser: stories', () => {
   });
 
   it('an editor searches, opens a story, sees its items and moves one out', async () => {
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 1024, height: 900 } });
-    const offsite: string[] = [];
-    await ctx.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1024, height: 900 });
     const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `stories-${name}.png`), fullPage: true });
     try {
       await page.goto(`${base}/stories`);

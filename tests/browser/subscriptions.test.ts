@@ -6,18 +6,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { CONSENT_TEXT } from '../../src/services/subscribe.ts';
 import { findSubscriber } from '../../src/storage/subscribers.ts';
+import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
-const chromiumPath = loadConfig().chromiumPath;
-const present = existsSync(chromiumPath);
+const present = chromiumPresent;
 const inCi = process.env.CI === 'true';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-subs';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const EMAIL = 'campaigner@example.org';
 
 describe.skipIf(!present && !inCi)('browser: a campaigner subscribes, confirms, changes and unsubscribes', () => {
@@ -47,15 +44,7 @@ describe.skipIf(!present && !inCi)('browser: a campaigner subscribes, confirms, 
   });
 
   it('subscribe → confirmation email → confirm → preferences → save → unsubscribe', async () => {
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport: { width: 390, height: 844 } });
-    const offsite: string[] = [];
-    await ctx.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 390, height: 844 });
     const shot = (name: string) => page.screenshot({ path: join(SHOTS, `subscriptions-${name}.png`), fullPage: true });
     try {
       // A visitor finds the form from the home page's navigation.
