@@ -1,15 +1,18 @@
-// `npm run bench -- relevance [--rules FILE] [--half even|odd] [--verbose] [--show N]`: precision, recall and F1 of a rule pack
-// (default: the shipped one) on ../shared/eval/dev.jsonl, for `relevant` and per topic, on all lines and
-// separately on even and odd lines (tune on one half, check on the other: a gap means rules fit the items,
-// not the rubric). --half limits the per-topic table and the listings to one half. --verbose lists the ids of the top false positives and negatives. Skips when absent.
-import { existsSync, readFileSync } from 'node:fs';
-import type { ItemText } from '../src/domain/types.ts';
+// `npm run bench -- relevance [--rules FILE] [--half even|odd] [--verbose] [--show N] [--dev FILE]
+//   [--rules-only] [--repeats N] [--folds K] [--no-costs]`: precision, recall and F1 of a rule pack (default: the shipped
+// one) on ../shared/eval/dev.jsonl, for `relevant` and per topic, on all lines and separately on even and odd
+// lines (tune on one half, check on the other: a gap means rules fit the items, not the rubric). --half limits
+// the per-topic table and the listings to one half. --verbose lists the ids of the top false positives and
+// negatives. Then (unless --rules-only) the rules alone against rules + the relevance model, cross-validated,
+// with the model's training and classifying costs (bench/_relevance-model.ts). Skips when the file is absent.
+import { readFileSync } from 'node:fs';
 import { tag } from '../src/pipeline/tag.ts';
 import { compileRules } from '../src/rules/compile.ts';
 import { shippedRulePack } from '../src/rules/pack.ts';
 import { formatProblem, loadRuleSet } from '../src/rules/ruleset.ts';
+import { readDev } from './_dev.ts';
+import { benchModel } from './_relevance-model.ts';
 
-const DEV = new URL('../../shared/eval/dev.jsonl', import.meta.url);
 const args = process.argv.slice(2);
 const opt = (name: string) => {
   const i = args.indexOf(name);
@@ -23,24 +26,11 @@ if (half !== undefined && half !== 'even' && half !== 'odd') {
   process.exit(2);
 }
 
-if (!existsSync(DEV)) {
-  console.log('relevance: ../shared/eval/dev.jsonl is absent; nothing to measure (skipped)');
+const items = readDev() as NonNullable<ReturnType<typeof readDev>>;
+if (!items) {
+  console.log('relevance: ../shared/eval/dev.jsonl is absent (or --dev FILE); nothing to measure (skipped)');
   process.exit(0);
 }
-
-interface Labelled extends ItemText {
-  line: number;
-  gold: boolean;
-  goldTopics: string[];
-  confidence?: string;
-}
-const items: Labelled[] = readFileSync(DEV, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l, i) => {
-    const o = JSON.parse(l);
-    return { id: o.id, title: o.title ?? '', summary: o.summary ?? '', url: o.link, source: o.source, line: i + 1, gold: !!o.relevant, goldTopics: o.topics ?? [], confidence: o.confidence };
-  });
 
 const rulesFile = opt('--rules');
 const { ruleSet, problems } = loadRuleSet(rulesFile ? readFileSync(rulesFile, 'utf8') : shippedRulePack(), rulesFile ?? 'uk-justice.yaml');
@@ -107,3 +97,5 @@ if (verbose) {
   console.log(`false negatives (${fns.length}, first ${Math.min(show, fns.length)}):`);
   for (const i of fns.slice(0, show)) console.log(line(i));
 }
+
+if (!args.includes('--rules-only')) await benchModel(items, matcher, { repeats: Number(opt('--repeats') ?? 3), folds: Number(opt('--folds') ?? 5), costs: !args.includes('--no-costs') });

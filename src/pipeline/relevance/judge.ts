@@ -1,0 +1,66 @@
+// The model on top of the rules for one item: its decisions per topic, each explained by the features that
+// weighed most toward it, and the topics that result under each topic's mode ("rules": the model is not asked;
+// "suggest": its decision is recorded, not applied; "apply": a veto removes the topic, a rescue adds it).
+// Topics the model was not trained on keep what the rules said.
+import type { ModelDecision, TopicMode } from '../../domain/relevance.ts';
+import type { ItemText } from '../../domain/types.ts';
+import { NONE, VETO, decide } from './decide.ts';
+import { describe } from './describe.ts';
+import { FeatureSet, type RuleVerdict, features } from './features.ts';
+import type { RelevanceModel } from './model.ts';
+import { score } from './score.ts';
+
+export interface Judgement {
+  /** The topics after the applied decisions: the rules' in their order, less vetoes, then rescues. */
+  topics: string[];
+  decisions: ModelDecision[];
+}
+
+/** Terms shown per decision. */
+const TOP_TERMS = 5;
+// Reused item to item: judge is synchronous.
+const fs = new FeatureSet();
+let probabilities = new Float64Array(0);
+
+export function judge(m: RelevanceModel, item: ItemText, rules: RuleVerdict, modeOf: (topic: string) => TopicMode): Judgement {
+  const heads = m.heads;
+  let asked = false;
+  for (let h = 1; h < heads.length && !asked; h++) asked = modeOf(heads[h]!) !== 'rules';
+  if (!asked) return { topics: [...rules.topics], decisions: [] };
+  features(m.vocab, item, rules, fs);
+  if (probabilities.length !== heads.length) probabilities = new Float64Array(heads.length);
+  const p = score(m, fs.ids, fs.size, probabilities);
+  const ruled = heads.map((h, i) => (i === 0 ? rules.topics.length > 0 : rules.topics.includes(h)));
+  const acts = decide(p, ruled, m.thresholds);
+  const decisions: ModelDecision[] = [];
+  const dropped = new Set<string>();
+  const added: string[] = [];
+  for (let h = 1; h < heads.length; h++) {
+    const mode = modeOf(heads[h]!);
+    if (acts[h] === NONE || mode === 'rules') continue;
+    const veto = acts[h] === VETO;
+    decisions.push({ topic: heads[h]!, action: veto ? 'veto' : 'rescue', probability: round(p[h]!), applied: mode === 'apply', terms: explain(m, item, h, veto ? -1 : 1) });
+    if (mode !== 'apply') continue;
+    if (veto) dropped.add(heads[h]!);
+    else added.push(heads[h]!);
+  }
+  return { topics: [...rules.topics.filter((t) => !dropped.has(t)), ...added], decisions };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The present features that push hardest in direction `sign` on topic head h: a feature's weight on the
+ *  relevance head plus its weight on the topic's (both are in the topic's probability). */
+function explain(m: RelevanceModel, item: ItemText, h: number, sign: 1 | -1): { term: string; weight: number }[] {
+  const H = m.heads.length;
+  const top: { f: number; w: number }[] = [];
+  for (let p = 0; p < fs.size; p++) {
+    const f = fs.ids[p]!;
+    const w = (m.weights[f * H]! + m.weights[f * H + h]!) * sign;
+    if (w > 0) top.push({ f, w });
+  }
+  top.sort((a, b) => b.w - a.w || a.f - b.f);
+  const picked = top.slice(0, TOP_TERMS);
+  const labels = describe(picked.map((t) => m.vocab.names[t.f]!), item);
+  return picked.map((t, i) => ({ term: labels[i]!, weight: round(t.w * sign) }));
+}
