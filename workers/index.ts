@@ -10,6 +10,7 @@ import { pollSource } from './poll-source.ts';
 import { processItem } from './process-item.ts';
 import { requestApproval } from './request-approval.ts';
 import { retag } from './retag.ts';
+import { retrainRelevance } from './retrain-relevance.ts';
 import { sendDigests } from './send-digests.ts';
 import { sendEmail } from './send-email.ts';
 
@@ -25,5 +26,6 @@ export function processorsFor(rt: Runtime): Processors {
     'send-email': sendEmail(rt),
     digests: digests(rt),
     'send-digests': sendDigests(rt),
+    'retrain-relevance': retrainRelevance(rt),
   };
 }

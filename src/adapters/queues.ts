@@ -15,6 +15,7 @@ export const QUEUE_NAMES = [
   'send-email', // one delivery: one email through the pooled SMTP transport
   'digests', // build a frequency's digests due now, then one send-digests job per chunk
   'send-digests', // a chunk of built digests through the pooled SMTP transport
+  'retrain-relevance', // learn the relevance model again from press officers' verdicts (hourly, or asked for)
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -30,6 +31,8 @@ export interface JobData {
   'send-email': { deliveryId: number };
   digests: { frequency: 'instant' | 'daily' | 'weekly' };
   'send-digests': { digestIds: number[] };
+  /** force: learn even when no verdict came since the last version (an editor asked). */
+  'retrain-relevance': { requestedBy: number | null; force: boolean };
 }
 
 /** send-email retries: SMTP 4xx answers (greylisting, "try again later") clear in minutes, not seconds. */
@@ -51,8 +54,11 @@ export function digestSchedules(c: { digestDailyAt: string; digestWeeklyDay: key
   ] as const;
 }
 
-/** Installs the maintenance and digest schedules under stable ids (upsertJobScheduler), so every deploy and
- *  every process can install them again without making duplicates. */
+/** The relevance model's retrain: hourly, skipped by the service when no verdict came since the last version. */
+export const RETRAIN_EVERY_MS = 3_600_000;
+
+/** Installs the maintenance, digest and retrain schedules under stable ids (upsertJobScheduler), so every
+ *  deploy and every process can install them again without making duplicates. */
 export async function installSchedules(queues: Queues, digestTimes: Parameters<typeof digestSchedules>[0]): Promise<void> {
   for (const [name, every] of Object.entries(MAINTENANCE_TASKS)) {
     await queues.get('maintenance').upsertJobScheduler(name, { every }, { name, data: { task: name }, opts: { attempts: 1 } });
@@ -60,6 +66,9 @@ export async function installSchedules(queues: Queues, digestTimes: Parameters<t
   for (const d of digestSchedules(digestTimes)) {
     await queues.get('digests').upsertJobScheduler(d.id, { ...d.repeat }, { name: d.id, data: { frequency: d.frequency }, opts: { attempts: 3 } });
   }
+  await queues
+    .get('retrain-relevance')
+    .upsertJobScheduler('retrain-relevance', { every: RETRAIN_EVERY_MS }, { name: 'retrain-relevance', data: { requestedBy: null, force: false }, opts: { attempts: 1 } });
 }
 
 /** Keeps the schedules installed: again on every Redis (re)connect and every `everyMs`, because a Redis that
@@ -170,6 +179,7 @@ export function startWorker<Q extends QueueName>(
   };
 }
 
-/** Jobs at once per process for a queue: polls wait on the network, the rest on CPU and the database. */
+/** Jobs at once per process for a queue: polls wait on the network, the rest on CPU and the database; a retrain
+ *  is a CPU-bound thread of its own, one at a time. */
 export const concurrencyFor = (name: QueueName, c: { workerConcurrency: number; pollConcurrency: number }) =>
-  name === 'poll-source' ? c.pollConcurrency : name === 'digests' ? 1 : c.workerConcurrency;
+  name === 'poll-source' ? c.pollConcurrency : name === 'digests' || name === 'retrain-relevance' ? 1 : c.workerConcurrency;

@@ -1,14 +1,21 @@
-// `pressdesk tag [--rules FILE] [--input FILE]`: JSON lines of items in (id, title, summary, body, url, source),
-// one {"id","relevant","topics","matches"} line per item out, in input order. Without --rules, the shipped
-// UK-justice pack. A bad line is reported on stderr with its number and skipped; the exit code is then 1.
+// `pressdesk tag [--rules FILE] [--input FILE] [--model FILE | --rules-only]`: JSON lines of items in (id,
+// title, summary, body, url, source), one {"id","relevant","topics","matches"} line per item out, in input
+// order, plus "decisions" when the relevance model vetoed or rescued a topic. Without --rules, the shipped
+// UK-justice pack; the shipped relevance model (or --model FILE, from `pressdesk relevance export`) applies to
+// every topic, as it does by default in pressdesk, so `relevant` is what the product decides; --rules-only
+// leaves it out. A bad line is reported on stderr with its number and skipped; the exit code is then 1.
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import type { StoredModel } from '../domain/relevance.ts';
 import type { ItemText } from '../domain/types.ts';
+import { type ModelInUse, judge } from '../pipeline/relevance/judge.ts';
+import { loadModel } from '../pipeline/relevance/model.ts';
 import { tag } from '../pipeline/tag.ts';
 import { compileRules, type Matcher } from '../rules/compile.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
 import { formatProblem, loadRuleSet } from '../rules/ruleset.ts';
+import { shippedModel } from '../services/shipped-model.ts';
 import { fail } from './context.ts';
 
 /** Compiles a rules file (or the shipped pack); problems go to `warn`, the good rules still load. */
@@ -25,8 +32,23 @@ export function loadMatcher(file: string | undefined, warn: (line: string) => vo
   return compileRules(ruleSet);
 }
 
+/** The model to apply: a file's (`pressdesk relevance export`), else the shipped one; every topic in "apply". */
+export function loadTagModel(file: string | undefined): ModelInUse {
+  let model = shippedModel().model;
+  if (file) {
+    try {
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredModel;
+      if (!Array.isArray(stored.heads) || !stored.terms || !Array.isArray(stored.thresholds)) throw new Error('not a relevance model');
+      model = loadModel(stored);
+    } catch (err) {
+      fail(`tag: cannot read the model in ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a file from \`pressdesk relevance export\``);
+    }
+  }
+  return { version: 0, model, modeOf: () => 'apply' };
+}
+
 /** Tags one input line: the output line, or an error message naming the line. Blank lines give nothing. */
-export function tagLine(matcher: Matcher, raw: string, lineNo: number): { out?: string; error?: string } {
+export function tagLine(matcher: Matcher, raw: string, lineNo: number, model?: ModelInUse): { out?: string; error?: string } {
   const line = raw.trim();
   if (!line) return {};
   let o: Record<string, unknown>;
@@ -40,18 +62,25 @@ export function tagLine(matcher: Matcher, raw: string, lineNo: number): { out?: 
   const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
   const item: ItemText = { id: String(o.id), title: str('title') ?? '', summary: str('summary'), body: str('body') ?? str('content'), url: str('url') ?? str('link'), source: str('source') };
   const r = tag(matcher, item);
-  return { out: JSON.stringify({ id: r.id, relevant: r.relevant, topics: r.topics, matches: r.matches }) };
+  if (!model) return { out: JSON.stringify({ id: r.id, relevant: r.relevant, topics: r.topics, matches: r.matches }) };
+  const { topics, decisions } = judge(model.model, item, r, model.modeOf);
+  const matches = r.matches.filter((m) => topics.includes(m.topic));
+  return { out: JSON.stringify({ id: r.id, relevant: topics.length > 0, topics, matches, ...(decisions.length ? { decisions } : {}) }) };
 }
 
 export function register(program: Command): void {
   program
     .command('tag')
-    .description('tag items with topics: JSON lines (id, title, summary, body, url, source) in, {"id","relevant","topics","matches"} lines out')
+    .description('tag items with topics: JSON lines (id, title, summary, body, url, source) in, {"id","relevant","topics","matches"} lines out (and "decisions" where the relevance model vetoed or rescued a topic)')
     .option('--rules <file>', 'rules file (YAML); default: the shipped UK-justice pack')
     .option('--input <file>', 'read items from this file instead of stdin')
-    .action(async (opts: { rules?: string; input?: string }) => {
+    .option('--model <file>', 'relevance model (JSON, from `pressdesk relevance export`); default: the shipped one')
+    .option('--rules-only', 'the rules alone, without the relevance model')
+    .action(async (opts: { rules?: string; input?: string; model?: string; rulesOnly?: boolean }) => {
       const warn = (l: string) => process.stderr.write(`${l}\n`);
+      if (opts.rulesOnly && opts.model) fail('tag: give --model or --rules-only, not both');
       const matcher = loadMatcher(opts.rules, warn);
+      const model = opts.rulesOnly ? undefined : loadTagModel(opts.model);
       const input = opts.input ? createReadStream(opts.input) : process.stdin;
       const opened = new Promise<void>((resolve, reject) => {
         if (!opts.input) return resolve();
@@ -67,7 +96,7 @@ export function register(program: Command): void {
       let bad = 0;
       let buf = '';
       for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-        const r = tagLine(matcher, raw, ++n);
+        const r = tagLine(matcher, raw, ++n, model);
         if (r.error) {
           bad++;
           warn(r.error);

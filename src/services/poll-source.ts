@@ -22,12 +22,15 @@ import { itemWords } from '../pipeline/words.ts';
 import { type PollErrorKind, type PollOutcome, nextPoll } from '../pipeline/schedule.ts';
 import { linksFromHeader } from '../pipeline/websub.ts';
 import type { TopicMatch } from '../domain/types.ts';
+import type { ModelDecision } from '../domain/relevance.ts';
 import { englishStems, type NewItem } from '../storage/items.ts';
+import { insertDecisions } from '../storage/relevance.ts';
 import { pollBatch } from './poll-batch.ts';
 import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
 import type { Source } from '../domain/types.ts';
 import { textOf, verdicts as tagged } from '../pipeline/verdicts.ts';
+import { activeModel } from './active-model.ts';
 import { activeRules } from './active-rules.ts';
 import { afterTagged } from './after-tagged.ts';
 import { type IngestDeps, userAgent } from './deps.ts';
@@ -173,12 +176,17 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
   // unfetched, on the feed's own text. The other teasers wait for their page in process-item.
   const complete = rows.filter((r) => r.extractStatus === 'not_needed' || r.extractStatus === 'skipped');
   const verdicts = new Map<string, TopicMatch[]>();
+  const decisions = new Map<string, ModelDecision[]>();
+  let modelVersion = 0;
   if (complete.length) {
-    const found = tagged((await activeRules(rt.db)).matcher, complete.map((r) => textOf(r, source.name)));
+    const [rules, model] = await Promise.all([activeRules(rt.db), activeModel(rt.db)]);
+    modelVersion = model.version;
+    const found = tagged(rules.matcher, complete.map((r) => textOf(r, source.name)), model);
     complete.forEach((r, i) => {
       r.processedAt = now.toISOString();
-      r.topics = found[i]!;
-      verdicts.set(r.identity, found[i]!);
+      r.topics = found[i]!.topics;
+      verdicts.set(r.identity, found[i]!.topics);
+      if (found[i]!.decisions.length) decisions.set(r.identity, found[i]!.decisions);
     });
   }
   const outcome: PollOutcome = failure
@@ -199,6 +207,9 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
   }
   const fresh = rows.length ? await batch.insert({ sourceId: source.id, items: rows, fetchedAt: now }) : [];
   if (outcome.ok) outcome.newItems = fresh.length;
+  // The model's decisions on the new items, for their story pages (a second statement: rare, and a poll that
+  // dies before it only loses the explanations, not the topics).
+  if (decisions.size) await insertDecisions(rt.db, fresh.flatMap((f) => (decisions.has(f.identity) ? [{ itemId: f.id, model: modelVersion, decisions: decisions.get(f.identity)! }] : [])), now);
   const unfetched = new Set(rows.filter((r) => r.extractStatus === 'skipped').map((r) => r.identity));
   const pagesNotFetched = fresh.filter((f) => unfetched.has(f.identity)).length;
   const next = nextPoll({ ...source, sourceId: source.id, websubActive }, outcome, now);

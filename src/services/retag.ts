@@ -1,5 +1,6 @@
-// retag: re-tags stored items with one rule version after a rule change, in batches. Each batch replaces its
-// items' topics and advances the run's cursor in ONE transaction, so a retried or interrupted job resumes
+// retag: re-tags stored items with one rule version (and the active relevance model, as new items are) after a
+// rule change, in batches. Each batch replaces its items' topics and the model's decisions and advances the
+// run's cursor in ONE transaction, so a retried or interrupted job resumes
 // after the last batch done and never duplicates item_topics; a finished run is left alone (status lock).
 // The stories of items whose topics changed are refreshed in the same transaction: their topics are what
 // lists, drafts and digests read.
@@ -9,6 +10,7 @@ import { compileRules } from '../rules/compile.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
 import { loadRuleSet } from '../rules/ruleset.ts';
 import { saveTopicsMany } from '../storage/items.ts';
+import { saveDecisions } from '../storage/relevance.ts';
 import { storiesOfItems } from '../storage/stories.ts';
 import { refreshStories } from './refresh-stories.ts';
 import {
@@ -21,6 +23,7 @@ import {
   startRetagRun,
   storedTopics,
 } from '../storage/rules.ts';
+import { activeModel } from './active-model.ts';
 import type { Deps } from './deps.ts';
 
 const BATCH = 500;
@@ -50,6 +53,7 @@ export async function retag(
     throw new UnrecoverableError(`retag: rule version ${run.version} of run ${runId} is missing`);
   }
   const matcher = compileRules(ruleSet);
+  const model = await activeModel(rt.db);
   let cursor = run.cursorId;
   let progress = run.progress;
   let changed = run.changed;
@@ -58,10 +62,10 @@ export async function retag(
     const items = await itemTextBatch(rt.db, { since: run.since, afterId: cursor, limit: BATCH });
     if (!items.length) break;
     const before = await storedTopics(rt.db, items.map((i) => i.itemId));
-    const found = verdicts(matcher, items);
+    const found = verdicts(matcher, items, model);
     const moved: number[] = [];
     const batch = items.map((it, i) => {
-      const topics = found[i]!;
+      const topics = found[i]!.topics;
       if ((before.get(it.itemId) ?? []).join() !== topics.map((t) => t.topic).sort().join()) moved.push(it.itemId);
       return { itemId: it.itemId, topics };
     });
@@ -69,6 +73,7 @@ export async function retag(
     cursor = items[items.length - 1]!.itemId;
     await rt.db.tx(async (t) => {
       await saveTopicsMany(t, batch, rt.now());
+      await saveDecisions(t, items.map((it, i) => ({ itemId: it.itemId, model: model.version, decisions: found[i]!.decisions })), rt.now());
       await refreshStories(t, await storiesOfItems(t, moved), rt.now());
       await recordRetagProgress(t, runId, { done: items.length, changed: batchChanged, cursorId: cursor });
     });

@@ -33,6 +33,7 @@ export const NAV: NavEntry[] = [
   { href: '/', label: 'Home' },
   { href: '/sources', label: 'Sources' },
   { href: '/rules', label: 'Rules' },
+  { href: '/relevance', label: 'Model' },
   { href: '/stories', label: 'Stories' },
   { href: '/drafts', label: 'Drafts' },
   { href: '/releases/admin', label: 'Releases' },

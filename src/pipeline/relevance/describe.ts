@@ -1,5 +1,6 @@
 // A feature as editors read it in an explanation: the words as the item spells them ("prison officers", not
-// the stems "prison offic"), a cue group by what it means, a rule by its topic and id.
+// the stems "prison offic"; a word and the same word in the title read alike), a cue group by what it means, a
+// rule by its topic and id.
 import type { ItemText } from '../../domain/types.ts';
 import { fold } from '../../rules/text.ts';
 import { stripHtml } from '../text.ts';
@@ -38,6 +39,7 @@ export function describe(names: readonly string[], item: ItemText): string[] {
     const rest = name.slice(2);
     switch (name[0]) {
       case 'w':
+      case 'T':
         return spelt([rest]);
       case 'b':
         return `“${spelt(rest.split(' '))}”`;

@@ -10,6 +10,14 @@ import { FeatureSet, type RuleVerdict, features } from './features.ts';
 import type { RelevanceModel } from './model.ts';
 import { score } from './score.ts';
 
+/** A model as tagging uses it: which version, and each topic's mode. */
+export interface ModelInUse {
+  /** 0 = the shipped model. */
+  version: number;
+  model: RelevanceModel;
+  modeOf: (topic: string) => TopicMode;
+}
+
 export interface Judgement {
   /** The topics after the applied decisions: the rules' in their order, less vetoes, then rescues. */
   topics: string[];
@@ -50,17 +58,24 @@ export function judge(m: RelevanceModel, item: ItemText, rules: RuleVerdict, mod
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The present features that push hardest in direction `sign` on topic head h: a feature's weight on the
- *  relevance head plus its weight on the topic's (both are in the topic's probability). */
+ *  relevance head plus its weight on the topic's (both are in the topic's probability). Features that read
+ *  alike (a word, and the word in the title) count as one term. */
 function explain(m: RelevanceModel, item: ItemText, h: number, sign: 1 | -1): { term: string; weight: number }[] {
   const H = m.heads.length;
-  const top: { f: number; w: number }[] = [];
+  const pushing: { f: number; w: number }[] = [];
   for (let p = 0; p < fs.size; p++) {
     const f = fs.ids[p]!;
     const w = (m.weights[f * H]! + m.weights[f * H + h]!) * sign;
-    if (w > 0) top.push({ f, w });
+    if (w > 0) pushing.push({ f, w });
   }
-  top.sort((a, b) => b.w - a.w || a.f - b.f);
-  const picked = top.slice(0, TOP_TERMS);
+  pushing.sort((a, b) => b.w - a.w || a.f - b.f);
+  // Twice as many as shown, so that merging still leaves enough.
+  const picked = pushing.slice(0, 2 * TOP_TERMS);
   const labels = describe(picked.map((t) => m.vocab.names[t.f]!), item);
-  return picked.map((t, i) => ({ term: labels[i]!, weight: round(t.w * sign) }));
+  const terms = new Map<string, number>();
+  picked.forEach((t, i) => terms.set(labels[i]!, (terms.get(labels[i]!) ?? 0) + t.w));
+  return [...terms]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP_TERMS)
+    .map(([term, w]) => ({ term, weight: round(w * sign) }));
 }

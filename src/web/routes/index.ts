@@ -9,6 +9,7 @@ import { feedbackRoutes } from './feedback.ts';
 import { contactRoutes } from './contacts.ts';
 import { queueRoutes } from './queues.ts';
 import { releaseAdminRoutes } from './releases-admin.ts';
+import { relevanceRoutes } from './relevance.ts';
 import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
 import { sourceRoutes } from './sources.ts';
@@ -31,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await topicSettingsRoutes(app, deps); // lines to take, draft policy, duty rota
   await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
+  await relevanceRoutes(app, deps); // the relevance model on top of the rules
   await feedbackRoutes(app, deps);
   await contactRoutes(app, deps);
   await releaseAdminRoutes(app, deps); // the press office's releases

@@ -1,5 +1,6 @@
 // The archive and story pages: search (rule language, topic/source/date filters, paging, CSV), one story with
-// its coverage by source and highlighted rule matches, feedback forms, and editors' split / merge / headline.
+// its coverage by source, highlighted rule matches and the relevance model's decisions with their terms,
+// feedback forms, and editors' split / merge / headline.
 // Everything from feeds reaches templates as plain text ({{x}} escapes it); highlights are segments, not HTML.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SearchFilters } from '../../domain/types.ts';
@@ -14,6 +15,7 @@ import { setHeadline } from '../../services/set-headline.ts';
 import { splitItem } from '../../services/split-item.ts';
 import { getDraftByStory } from '../../storage/drafts.ts';
 import { loadReleaseTemplates } from '../../render/releases.ts';
+import { decisionsOf } from '../../storage/relevance.ts';
 import { storyState } from '../../storage/stories.ts';
 import { sendError } from '../errors.ts';
 import { field } from '../form.ts';
@@ -128,6 +130,7 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!state) return reply;
     if (String(state.id) !== req.params.id) return reply.redirect(`/stories/${state.id}`, 301);
     const { items, decisions } = await storyCoverage(db, state.id);
+    const judged = await decisionsOf(db, items.map((i) => i.id));
     const canEdit = allows(req.user!.roles, 'editor');
     const bySource = new Map<string, number>();
     for (const i of items) bySource.set(i.source, (bySource.get(i.source) ?? 0) + 1);
@@ -142,6 +145,13 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
         title: highlight(stripHtml(i.title), hitsOf(i, 'title'), 1000),
         text: useBody ? highlight(i.bodyText!, hitsOf(i, 'body')) : highlight(summary, hitsOf(i, 'summary')),
         topics: i.topics.map((t) => t.topic),
+        // The relevance model's vetoes and rescues, with the terms that weighed most (feed words: escaped).
+        model: (judged.get(i.id)?.decisions ?? []).map((d) => ({
+          ...d,
+          veto: d.action === 'veto',
+          percent: Math.round(d.probability * 100),
+          terms: d.terms.map((t) => ({ term: t.term, weight: `${t.weight > 0 ? '+' : '−'}${Math.abs(t.weight).toFixed(2)}` })),
+        })),
         isHeadline: i.id === state.headlineItemId,
         canSplit: canEdit && items.length > 1,
       };

@@ -1,14 +1,18 @@
-// Editors' settings that shape drafts, per topic: the lines to take (position and quotes, every save a new
-// version) and the draft policy (when a story gets a draft, how fast it must be decided). Also the duty rota
-// (press officers): who gets the approval emails when, in UK local time.
+// Editors' settings per topic: the lines to take (position and quotes, every save a new version), the draft
+// policy (when a story gets a draft, how fast it must be decided) and what the relevance model may do (rules
+// only, suggest, apply). Also the duty rota (press officers): who gets the approval emails when, in UK local
+// time.
 import type { FastifyInstance } from 'fastify';
 import { type DraftPolicy, type Quote, SOURCE_CATEGORIES, type SourceCategory } from '../../domain/drafts.ts';
+import { DEFAULT_MODE, TOPIC_MODES, type TopicMode } from '../../domain/relevance.ts';
+import { audit } from '../../storage/audit.ts';
 import { loadReleaseTemplates } from '../../render/releases.ts';
 import { getDraftPolicy, saveDraftPolicy } from '../../storage/draft-policies.ts';
 import { addRotaSlot, listPressOfficers, listRota, removeRotaSlot } from '../../storage/duty-rota.ts';
 import { getLinesToTake, listLinesVersions, saveLinesToTake } from '../../storage/lines-to-take.ts';
+import { relevanceState, setTopicMode } from '../../storage/relevance.ts';
 import { sendError } from '../errors.ts';
-import { field, fields } from '../form.ts';
+import { field, fields, safeNext } from '../form.ts';
 import { flash, sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
 
@@ -79,7 +83,8 @@ export async function topicSettingsRoutes(app: FastifyInstance, deps: WebDeps) {
   const templateNames = () => [...loadReleaseTemplates().keys()];
 
   const page = async (req: Parameters<typeof sendPage>[0], reply: Parameters<typeof sendPage>[1], topic: string, extra: Record<string, unknown> = {}) => {
-    const [lines, versions, policy] = await Promise.all([getLinesToTake(db, topic), listLinesVersions(db, topic), getDraftPolicy(db, topic)]);
+    const [lines, versions, policy, relevance] = await Promise.all([getLinesToTake(db, topic), listLinesVersions(db, topic), getDraftPolicy(db, topic), relevanceState(db)]);
+    const mode = relevance.modes[topic] ?? DEFAULT_MODE;
     const p = (extra.policy as DraftPolicy | undefined) ?? policy;
     return sendPage(req, reply, 'topic-lines', {
       title: `Lines to take: ${topic}`,
@@ -92,6 +97,7 @@ export async function topicSettingsRoutes(app: FastifyInstance, deps: WebDeps) {
       policy: { ...p, quietStart: hhmm(p.quietStart), quietEnd: hhmm(p.quietEnd) },
       kinds: SOURCE_CATEGORIES.map((k) => ({ value: k, checked: p.sourceKinds.includes(k) })),
       templates: templateNames().map((n) => ({ name: n, selected: n === p.template })),
+      modes: TOPIC_MODES.map((m) => ({ value: m, selected: m === mode, label: m === 'rules' ? 'rules only' : m })),
       problems: extra.problems,
     });
   };
@@ -129,6 +135,20 @@ export async function topicSettingsRoutes(app: FastifyInstance, deps: WebDeps) {
     await saveDraftPolicy(db, r.policy, req.user!.id);
     flash(req, 'ok', `Draft policy for ${topic} saved.`);
     return reply.redirect(`/topics/${topic}/lines#policy-h`, 303);
+  });
+
+  app.post<P>('/topics/:id/relevance', editor, async (req, reply) => {
+    const topic = topicOf(req.params.id);
+    if (!topic) return sendError(req, reply, 404, 'topics: a topic id is lower-case letters, digits, - and _');
+    const mode = field(req.body, 'mode');
+    if (!(TOPIC_MODES as readonly string[]).includes(mode)) return sendError(req, reply, 400, 'topics: the mode is "rules", "suggest" or "apply"');
+    await db.tx(async (t) => {
+      await setTopicMode(t, { topic, mode: mode as TopicMode, userId: req.user!.id, now: app.pd.now() });
+      await audit(t, { userId: req.user!.id, action: 'relevance.mode_changed', objectType: 'topic', objectId: topic, detail: { mode }, at: app.pd.now() });
+    });
+    const said = mode === 'rules' ? 'the rules alone decide' : mode === 'suggest' ? "the model's decisions are shown, not applied" : "the model's decisions apply";
+    flash(req, 'ok', `${topic}: ${said}, for items tagged from now on.`);
+    return reply.redirect(safeNext(field(req.body, 'next') || `/topics/${topic}/lines#relevance-h`), 303);
   });
 
   // --- the duty rota ---------------------------------------------------------------------------------
