@@ -73,7 +73,9 @@ function explain(m: RelevanceModel, item: ItemText, h: number, sign: 1 | -1): { 
   const picked = pushing.slice(0, 2 * TOP_TERMS);
   const labels = describe(picked.map((t) => m.vocab.names[t.f]!), item);
   const terms = new Map<string, number>();
-  picked.forEach((t, i) => terms.set(labels[i]!, (terms.get(labels[i]!) ?? 0) + t.w));
+  picked.forEach((t, i) => {
+    terms.set(labels[i]!, (terms.get(labels[i]!) ?? 0) + t.w);
+  });
   return [...terms]
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP_TERMS)

@@ -53,7 +53,10 @@ export function suggestTerms(missed: readonly { item: ItemText; topic: string | 
   for (const { item, topic } of missed) {
     for (const t of termsOf(item)) {
       let f = found.get(t);
-      if (!f) found.set(t, (f = { relevant: 0, topics: new Map() }));
+      if (!f) {
+        f = { relevant: 0, topics: new Map() };
+        found.set(t, f);
+      }
       f.relevant++;
       if (topic) f.topics.set(topic, (f.topics.get(topic) ?? 0) + 1);
     }
