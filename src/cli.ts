@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, () => Promise<Register>[]> = {
   parse: () => [load(import('./cli/parse.ts'))],
   poll: () => [load(import('./cli/poll.ts'))],
   releases: () => [load(import('./cli/releases.ts'))],
+  relevance: () => [load(import('./cli/relevance.ts'))],
   rules: () => [load(import('./cli/rules.ts')), load(import('./cli/rules-store.ts'))],
   sources: () => [load(import('./cli/sources.ts'))],
   stories: () => [load(import('./cli/stories.ts'))],

@@ -41,7 +41,8 @@ export function loadTagModel(file: string | undefined): ModelInUse {
       if (!Array.isArray(stored.heads) || !stored.terms || !Array.isArray(stored.thresholds)) throw new Error('not a relevance model');
       model = loadModel(stored);
     } catch (err) {
-      fail(`tag: cannot read the model in ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a file from \`pressdesk relevance export\``);
+      const why = (err as NodeJS.ErrnoException).code ?? (err instanceof SyntaxError ? 'not JSON' : (err as Error).message);
+      fail(`tag: cannot read the model in ${file} (${why}); give a file from \`pressdesk relevance export\``);
     }
   }
   return { version: 0, model, modeOf: () => 'apply' };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkRules } from '../../src/cli/rules.ts';
-import { loadMatcher, tagLine } from '../../src/cli/tag.ts';
+import { loadMatcher, loadTagModel, tagLine } from '../../src/cli/tag.ts';
 import { compileRules } from '../../src/rules/compile.ts';
 import { childEnv } from '../helpers/cli.ts';
 
@@ -18,6 +18,9 @@ const cli = (args: string[], input?: string) => {
 const dir = mkdtempSync(join(tmpdir(), 'pressdesk-tag-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const rulesFile = join(dir, 'rules.yaml');
+// A model that knows one thing: "Texas" is not UK news; it vetoes prisons below 0.5.
+const modelFile = join(dir, 'model.json');
+writeFileSync(modelFile, JSON.stringify({ heads: ['relevant', 'prisons'], bias: [2, 3], thresholds: [{ veto: 0, rescue: 1 }, { veto: 0.5, rescue: 1 }], terms: { 'w:texa': [-6, 0] } }));
 writeFileSync(rulesFile, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: jail\n        query: jail OR prison\n      - id: broken\n        query: "pr*"\n');
 
 describe('tagLine', () => {
@@ -46,6 +49,23 @@ describe('tagLine', () => {
   });
 });
 
+describe('tagLine with a relevance model', () => {
+  const m = compileRules({ exclude: [], topics: [{ id: 'prisons', name: 'P', rules: [{ id: 'r', query: 'jail' }], exclude: [] }] });
+  const model = loadTagModel(modelFile);
+
+  it('applies its veto: relevant and topics are what the product decides, with the decision and its terms', () => {
+    const out = JSON.parse(tagLine(m, '{"id": 1, "title": "Texas jail riot"}', 1, model).out!);
+    // P(prisons) = σ(2 − 6) · σ(3): far below the veto threshold.
+    expect(out).toEqual({ id: '1', relevant: false, topics: [], matches: [], decisions: [{ topic: 'prisons', action: 'veto', probability: 0.017, applied: true, terms: [{ term: 'Texas', weight: -6 }] }] });
+    expect(JSON.parse(tagLine(m, '{"id": 2, "title": "Leeds jail riot"}', 1, model).out!)).toEqual({ id: '2', relevant: true, topics: ['prisons'], matches: [expect.objectContaining({ rule: 'r' })] });
+  });
+
+  it('refuses a file that is not a model, saying where models come from', () => {
+    expect(() => loadTagModel(rulesFile)).toThrow(/^tag: cannot read the model in .*rules\.yaml \(not JSON\); give a file from `pressdesk relevance export`$/);
+    expect(() => loadTagModel(join(dir, 'nope.json'))).toThrow(/\(ENOENT\)/);
+  });
+});
+
 describe('checkRules', () => {
   it('lists problems, or sums up a clean file', () => {
     expect(checkRules('topics:\n  - id: a\n    name: A\n    rules:\n      - id: r\n        query: x NEAR y\n', 'f.yaml')).toEqual({
@@ -68,6 +88,15 @@ describe('the real command', () => {
       ['b', false],
     ]);
     expect(out[0].topics).toEqual(expect.arrayContaining(['probation', 'workforce']));
+  });
+
+  it('applies the relevance model by default, --model FILE instead of the shipped one, and not with --rules-only', () => {
+    const line = '{"id":"t","title":"Texas jail riot"}\n';
+    const model = cli(['tag', '--rules', rulesFile, '--model', modelFile], line);
+    expect(model.code).toBe(0);
+    expect(JSON.parse(model.stdout)).toMatchObject({ relevant: false, topics: [], decisions: [{ topic: 'prisons', action: 'veto' }] });
+    expect(JSON.parse(cli(['tag', '--rules', rulesFile, '--rules-only'], line).stdout)).toMatchObject({ relevant: true, topics: ['prisons'] });
+    expect(cli(['tag', '--rules-only', '--model', modelFile], line).stderr).toContain('give --model or --rules-only, not both');
   });
 
   it('tags a file with --rules and --input', () => {

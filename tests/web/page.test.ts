@@ -43,7 +43,7 @@ describe('page shell', () => {
 
   it('has no inline scripts or styles in our own pages', async () => {
     const { cookie } = await t.login(['admin']);
-    for (const url of ['/', '/login', '/admin/users', '/admin/audit', '/admin/outbox']) {
+    for (const url of ['/', '/login', '/admin/users', '/admin/audit', '/admin/outbox', '/relevance']) {
       const res = await t.app.inject({ url, headers: { ...HTML, cookie: url === '/login' ? '' : cookie } });
       expect(res.body, url).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
     }
@@ -59,7 +59,7 @@ describe('page shell', () => {
     const admin = await labels((await t.login(['admin'])).cookie);
     expect(admin).toEqual(expect.arrayContaining(['Home', 'Users', 'Queues', 'Audit', 'Outbox']));
     // Only pages that exist are linked.
-    for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Stories', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Subscribers', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
+    for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Model', 'Stories', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Subscribers', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
     expect(admin).not.toContain('News alerts'); // visitors only: staff have Subscribers
   });
 
