@@ -101,6 +101,9 @@ describe('maintenance schedules', () => {
       expect(by['digest-daily']!.pattern).toBe('30 7 * * *');
       expect(by['digest-weekly']!.pattern).toBe('30 7 * * 5');
       expect(by['digest-daily']!.tz).toBe('Europe/London');
+      // The relevance model's hourly retrain (which learns only when new verdicts came).
+      const [retrain] = await queues.get('retrain-relevance').getJobSchedulers();
+      expect(retrain).toMatchObject({ key: 'retrain-relevance', every: 3_600_000, template: { data: { requestedBy: null, force: false } } });
     } finally {
       await queues.close();
       await redis.quit();

@@ -2,10 +2,12 @@
 // records its decisions; a retrain learns from press officers' verdicts in a worker thread and is versioned
 // (skipped when nothing new was judged); suggestions for the rules come with the edited rules to backtest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorker } from '../../src/adapters/queues.ts';
 import type { StoredModel } from '../../src/domain/relevance.ts';
 import { loadRuleSet } from '../../src/rules/ruleset.ts';
 import { activeModel } from '../../src/services/active-model.ts';
 import { retag } from '../../src/services/retag.ts';
+import { requestRetrain } from '../../src/services/request-retrain.ts';
 import { retrainRelevance } from '../../src/services/retrain-relevance.ts';
 import { suggestRules } from '../../src/services/suggest-rules.ts';
 import { tagItems } from '../../src/services/tag-items.ts';
@@ -17,6 +19,7 @@ import { addSource } from '../../src/storage/sources.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 import { type TestRuntime, later, testRuntime } from '../helpers/ingest.ts';
 import { item as synthetic, type Kind } from '../pipeline/relevance/synthetic.ts';
+import { retrainRelevance as retrainJob } from '../../workers/retrain-relevance.ts';
 
 // The synthetic world's rules, with a second prisons rule (a topic's only rule is never suggested for removal).
 const YAML = `topics:
@@ -82,6 +85,24 @@ for (const b of backends()) {
       expect((await activeModel(t.db)).version).toBe(first.activated ? 1 : 0);
       later(rt, 60);
       expect(await retrainRelevance(rt, { requestedBy: null, force: false })).toEqual({ skipped: 'no verdict since the last version', examples: 0 });
+    });
+
+    it('retrains through a real BullMQ worker when an editor asks, even with no new verdict', async () => {
+      const handle = startWorker('retrain-relevance', retrainJob(rt), { connection: rt.redis, prefix: rt.prefix, concurrency: 1 });
+      try {
+        await requestRetrain(rt, null);
+        let versions = await listModelVersions(t.db, 5);
+        for (let i = 0; i < 600 && versions.length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          versions = await listModelVersions(t.db, 5);
+        }
+        expect(versions.map((v) => [v.number, v.examples])).toEqual([
+          [2, 36],
+          [1, 36],
+        ]);
+      } finally {
+        await handle.stop(1000);
+      }
     });
 
     it('suggests terms of the relevant items the rules miss and rules whose hits were judged not relevant, each with the edited rules', async () => {
