@@ -9,10 +9,11 @@ export const VETO = 1;
 export const RESCUE = 2;
 export type Action = typeof NONE | typeof VETO | typeof RESCUE;
 
-/** Per head: its action (head 0's is always NONE). `ruled[h]`: the rules gave head h. */
-export function decide(p: Float64Array, ruled: readonly boolean[], th: readonly Thresholds[]): Action[] {
-  const out: Action[] = new Array(p.length).fill(NONE);
+/** Per head: its action (head 0's is always NONE), into `out` when given. `ruled[h]`: the rules gave head h. */
+export function decide(p: Float64Array, ruled: ArrayLike<boolean | number>, th: readonly Thresholds[], out: Action[] = new Array(p.length)): Action[] {
+  out[0] = NONE;
   for (let h = 1; h < p.length; h++) {
+    out[h] = NONE;
     if (ruled[h]) out[h] = p[h]! < th[h]!.veto ? VETO : NONE;
     else if (p[h]! > th[h]!.rescue) out[h] = RESCUE;
   }

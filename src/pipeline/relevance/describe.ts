@@ -14,12 +14,24 @@ const CUE: Record<string, string> = {
   'us-legal': 'US legal term',
 };
 
+// Stems of words as written, remembered (bounded): explanations are built for every decision taken.
+const stems = new Map<string, string | null>();
+function stemAsWritten(word: string): string | null {
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = stemOf(fold(word));
+    if (stems.size >= 50_000) stems.clear();
+    stems.set(word, s);
+  }
+  return s;
+}
+
 /** The counted words of the item's title and lead with their stems, in order. */
 function wordsOf(item: ItemText): { word: string; stem: string }[] {
   const text = [item.title, item.summary ?? item.body?.slice(0, 1200) ?? ''].map((t) => stripHtml(t)).join(' . ');
   const out: { word: string; stem: string }[] = [];
   for (const m of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
-    const s = stemOf(fold(m[0]));
+    const s = stemAsWritten(m[0]);
     if (s !== null) out.push({ word: m[0], stem: s });
   }
   return out;

@@ -4,8 +4,8 @@
 // learnt from), folded and stemmed, and the title's words again as title words (a headline says what a story
 // is about; measured, they made every topic's vetoes sharper); the source's host and the sections of its URL path; what the rules
 // decided (topics, rules, excludes); and jurisdiction cues. Each feature is present or not.
-// It runs for every item tagged, so a token costs one map lookup: no regular expression per word, no string
-// per feature unless a vocabulary is growing.
+// It runs for every item tagged, so a token costs one hash-table probe: no regular expression per word, no
+// string per token it has seen before, none per feature unless a vocabulary is growing.
 import type { ItemText } from '../../domain/types.ts';
 import type { RuleMatch } from '../../rules/types.ts';
 import { fold } from '../../rules/text.ts';
@@ -57,6 +57,11 @@ export class FeatureSet {
   }
 }
 
+// Imported bindings read once: run from the sources (tsx), each use of one is a getter call, in a loop that runs
+// for every token.
+const SKIPPED = SKIP;
+const NOT_KNOWN = UNKNOWN;
+
 /** Body words read when an item has no summary: about a summary's length. */
 const LEAD_WORDS = 60;
 const LETTER = /\p{L}|\p{N}|\p{M}/u;
@@ -67,7 +72,7 @@ function addWords(v: Vocabulary, raw: string, max: number, out: FeatureSet, titl
   // Lower-cased once; then a token is one slice (folded further only when it has letters beyond ASCII).
   const text = (raw.includes('<') || raw.includes('&') ? stripHtml(raw) : raw).toLowerCase();
   const n = text.length;
-  let prev = UNKNOWN;
+  let prev = NOT_KNOWN;
   let count = 0;
   let i = 0;
   while (i < n && count < max) {
@@ -78,17 +83,20 @@ function addWords(v: Vocabulary, raw: string, max: number, out: FeatureSet, titl
     }
     const start = i;
     let wide = false;
+    let h = 0x811c9dc5 | 0;
     for (; i < n; c = text.charCodeAt(++i)) {
       if (c < 128) {
         if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
       } else if (LETTER.test(text[i]!)) wide = true;
       else break;
+      // tokenHash (vocabulary.ts), inlined.
+      h = Math.imul(h ^ c, 0x01000193);
     }
-    const w = v.word(wide ? fold(text.slice(start, i)) : text.slice(start, i));
-    if (w === SKIP) continue;
+    const w = wide ? v.word(fold(text.slice(start, i))) : v.wordAt(text, start, i, h);
+    if (w === SKIPPED) continue;
     count++;
-    if (w === UNKNOWN) {
-      prev = UNKNOWN;
+    if (w === NOT_KNOWN) {
+      prev = NOT_KNOWN;
       continue;
     }
     out.add(v.wordFeature[w]!);

@@ -4,7 +4,7 @@
 // Topics the model was not trained on keep what the rules said.
 import type { ModelDecision, TopicMode } from '../../domain/relevance.ts';
 import type { ItemText } from '../../domain/types.ts';
-import { NONE, VETO, decide } from './decide.ts';
+import { type Action, NONE, VETO, decide } from './decide.ts';
 import { describe } from './describe.ts';
 import { FeatureSet, type RuleVerdict, features } from './features.ts';
 import type { RelevanceModel } from './model.ts';
@@ -19,8 +19,9 @@ export interface ModelInUse {
 }
 
 export interface Judgement {
-  /** The topics after the applied decisions: the rules' in their order, less vetoes, then rescues. */
-  topics: string[];
+  /** The topics after the applied decisions: the rules' in their order, less vetoes, then rescues (the rules'
+   *  own array when the model changed nothing). */
+  topics: readonly string[];
   decisions: ModelDecision[];
 }
 
@@ -29,17 +30,28 @@ const TOP_TERMS = 5;
 // Reused item to item: judge is synchronous.
 const fs = new FeatureSet();
 let probabilities = new Float64Array(0);
+let ruled = new Uint8Array(0);
+let acts: Action[] = [];
 
 export function judge(m: RelevanceModel, item: ItemText, rules: RuleVerdict, modeOf: (topic: string) => TopicMode): Judgement {
   const heads = m.heads;
   let asked = false;
   for (let h = 1; h < heads.length && !asked; h++) asked = modeOf(heads[h]!) !== 'rules';
-  if (!asked) return { topics: [...rules.topics], decisions: [] };
+  if (!asked) return { topics: rules.topics, decisions: [] };
   features(m.vocab, item, rules, fs);
-  if (probabilities.length !== heads.length) probabilities = new Float64Array(heads.length);
+  if (probabilities.length !== heads.length) {
+    probabilities = new Float64Array(heads.length);
+    ruled = new Uint8Array(heads.length);
+    acts = new Array(heads.length);
+  }
   const p = score(m, fs.ids, fs.size, probabilities);
-  const ruled = heads.map((h, i) => (i === 0 ? rules.topics.length > 0 : rules.topics.includes(h)));
-  const acts = decide(p, ruled, m.thresholds);
+  ruled[0] = rules.topics.length > 0 ? 1 : 0;
+  for (let h = 1; h < heads.length; h++) ruled[h] = rules.topics.includes(heads[h]!) ? 1 : 0;
+  decide(p, ruled, m.thresholds, acts);
+  // The model agreed with the rules: nothing to build.
+  let any = false;
+  for (let h = 1; h < heads.length && !any; h++) any = acts[h] !== NONE && modeOf(heads[h]!) !== 'rules';
+  if (!any) return { topics: rules.topics, decisions: [] };
   const decisions: ModelDecision[] = [];
   const dropped = new Set<string>();
   const added: string[] = [];

@@ -58,6 +58,8 @@ export function learn(items: readonly LabelledItem[], opts: LearnOptions): Learn
   const k = SETTINGS.folds;
   const vocab = new Vocabulary();
   for (const name of Object.keys(opts.prior?.terms ?? {})) vocab.id(name);
+  // The prior's features first: numbers below priorFeatures (the cue groups, numbered by every vocabulary, too).
+  const priorFeatures = opts.prior ? vocab.size : 0;
   const fs = new FeatureSet();
   // Topic heads learn among relevant items only (score.ts): an irrelevant item says nothing about them.
   const examples: Example[] = items.map((it) => {
@@ -66,7 +68,7 @@ export function learn(items: readonly LabelledItem[], opts: LearnOptions): Learn
   });
   const dim = vocab.size;
   const prior = opts.prior && priorVector(opts.prior, vocab, heads);
-  const fitted = (ex: Example[]) => fitWeights(ex, { heads: H, dim, prior, ...SETTINGS });
+  const fitted = (ex: Example[]) => fitWeights(ex, { heads: H, dim, prior, priorFeatures, ...SETTINGS });
   const asModel = (weights: Float64Array, thresholds: Thresholds[]): RelevanceModel => ({ heads, vocab, weights, thresholds });
 
   const p: Float64Array[] = new Array(items.length);

@@ -9,7 +9,8 @@ import type { RelevanceModel } from './model.ts';
 export function score(m: RelevanceModel, ids: Int32Array, n = ids.length, z = new Float64Array(m.heads.length)): Float64Array {
   const H = m.heads.length;
   const w = m.weights;
-  for (let h = 0; h < H; h++) z[h] = w[m.vocab.size * H + h]!;
+  const bias = m.vocab.size * H;
+  for (let h = 0; h < H; h++) z[h] = w[bias + h]!;
   for (let p = 0; p < n; p++) {
     const base = ids[p]! * H;
     for (let h = 0; h < H; h++) z[h]! += w[base + h]!;

@@ -28,7 +28,15 @@ export function stemOf(token: string): string | null {
 }
 
 /** Spellings remembered; past this the table starts again (a frozen vocabulary meets new words for ever). */
-const MAX_TOKENS = 200_000;
+const MAX_TOKENS = 1 << 17;
+const FIRST_SLOTS = 1 << 12;
+
+/** FNV-1a over text[start, end): what `wordAt` is given for a token. */
+export function tokenHash(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
 
 export class Vocabulary {
   /** Feature number → name. */
@@ -43,8 +51,12 @@ export class Vocabulary {
   private readonly pairs: (Map<number, number> | undefined)[] = [];
   private readonly cuePairs: (Map<number, number> | undefined)[] = [];
   private readonly wordOfStem = new Map<string, number>();
-  /** Folded token → word number, SKIP or (frozen) UNKNOWN. */
-  private tokens = new Map<string, number>();
+  /** Folded token → word number, SKIP or (frozen) UNKNOWN: an open-addressing table keyed by the token's hash,
+   *  so a token seen before is found without making a string of it (the tokeniser hashes as it scans). */
+  private slotKey: (string | undefined)[] = new Array(FIRST_SLOTS);
+  private slotHash = new Int32Array(FIRST_SLOTS);
+  private slotWord = new Int32Array(FIRST_SLOTS);
+  private used = 0;
   private frozen = false;
 
   constructor() {
@@ -111,14 +123,45 @@ export class Vocabulary {
 
   /** The word number of a folded token: SKIP (stop word, number), UNKNOWN (frozen, a word it never saw). */
   word(token: string): number {
-    const got = this.tokens.get(token);
-    if (got !== undefined) return got;
+    return this.wordAt(token, 0, token.length, tokenHash(token, 0, token.length));
+  }
+
+  /** word(text.slice(start, end)), `hash` being tokenHash of it, without the slice when the token was seen. */
+  wordAt(text: string, start: number, end: number, hash: number): number {
+    const mask = this.slotHash.length - 1;
+    let i = hash & mask;
+    for (let key = this.slotKey[i]; key !== undefined; key = this.slotKey[i]) {
+      if (this.slotHash[i] === hash && key.length === end - start && text.startsWith(key, start)) return this.slotWord[i]!;
+      i = (i + 1) & mask;
+    }
+    const token = text.slice(start, end);
     const s = stemOf(token);
     const w = s === null ? SKIP : this.frozen ? (this.wordOfStem.get(s) ?? UNKNOWN) : this.wordOf(s);
     if (w >= 0 && !this.frozen && this.wordFeature[w] === -1) this.id(`w:${s}`);
-    if (this.tokens.size >= MAX_TOKENS) this.tokens = new Map();
-    this.tokens.set(token, w);
+    if (this.used >= MAX_TOKENS) this.resize(FIRST_SLOTS);
+    else if (2 * (this.used + 1) > this.slotHash.length) this.resize(this.slotHash.length * 2, true);
+    this.put(token, hash, w);
     return w;
+  }
+
+  private put(key: string, hash: number, w: number): void {
+    const mask = this.slotHash.length - 1;
+    let i = hash & mask;
+    while (this.slotKey[i] !== undefined) i = (i + 1) & mask;
+    this.slotKey[i] = key;
+    this.slotHash[i] = hash;
+    this.slotWord[i] = w;
+    this.used++;
+  }
+
+  /** A table of `size` slots: the old entries moved over when `keep`, else forgotten. */
+  private resize(size: number, keep = false): void {
+    const [keys, hashes, words] = [this.slotKey, this.slotHash, this.slotWord];
+    this.slotKey = new Array(size);
+    this.slotHash = new Int32Array(size);
+    this.slotWord = new Int32Array(size);
+    this.used = 0;
+    if (keep) for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) this.put(keys[i]!, hashes[i]!, words[i]!);
   }
 
   private wordOf(s: string): number {
