@@ -7,6 +7,7 @@ import type { ModelInUse } from '../pipeline/relevance/judge.ts';
 import { loadModel, type RelevanceModel } from '../pipeline/relevance/model.ts';
 import type { Db } from '../storage/db.ts';
 import { modelOf, relevanceState } from '../storage/relevance.ts';
+import { sharedInFlight } from './in-flight.ts';
 import { shippedModel } from './shipped-model.ts';
 
 export interface ActiveModel extends ModelInUse {
@@ -14,7 +15,6 @@ export interface ActiveModel extends ModelInUse {
 }
 
 const compiled = new WeakMap<Db, { version: number; model: RelevanceModel }>();
-const inFlight = new WeakMap<Db, Promise<ActiveModel>>();
 
 async function load(db: Db): Promise<ActiveModel> {
   const { active, modes } = await relevanceState(db);
@@ -27,12 +27,5 @@ async function load(db: Db): Promise<ActiveModel> {
   return { version: hit.version, model: hit.model, modes, modeOf: (topic) => modes[topic] ?? DEFAULT_MODE };
 }
 
-/** The active model, its version (0 = shipped) and the topics' modes. */
-export function activeModel(db: Db): Promise<ActiveModel> {
-  let p = inFlight.get(db);
-  if (!p) {
-    p = load(db).finally(() => inFlight.delete(db));
-    inFlight.set(db, p);
-  }
-  return p;
-}
+/** The active model, its version (0 = shipped) and the topics' modes; concurrent callers share one query. */
+export const activeModel: (db: Db) => Promise<ActiveModel> = sharedInFlight(load);

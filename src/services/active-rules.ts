@@ -8,6 +8,7 @@ import { loadRuleSet } from '../rules/ruleset.ts';
 import type { RuleSet } from '../rules/types.ts';
 import type { Db } from '../storage/db.ts';
 import { activeRuleVersion, activeVersionNumber } from '../storage/rules.ts';
+import { sharedInFlight } from './in-flight.ts';
 
 export interface ActiveRules {
   /** 0 = the shipped pack (nothing saved yet). */
@@ -18,9 +19,6 @@ export interface ActiveRules {
 }
 
 const cache = new WeakMap<Db, ActiveRules>();
-// Concurrent polls share one in-flight version check instead of one query each (a check already in flight
-// when a save commits may answer the old version; the next check, one statement later, sees the new one).
-const inFlight = new WeakMap<Db, Promise<ActiveRules>>();
 let shipped: ActiveRules | undefined;
 
 function shippedRules(): ActiveRules {
@@ -48,12 +46,6 @@ async function load(db: Db): Promise<ActiveRules> {
   return next;
 }
 
-/** The active rules with their compiled matcher, recompiled only when the active version number moved. */
-export function activeRules(db: Db): Promise<ActiveRules> {
-  let p = inFlight.get(db);
-  if (!p) {
-    p = load(db).finally(() => inFlight.delete(db));
-    inFlight.set(db, p);
-  }
-  return p;
-}
+/** The active rules with their compiled matcher, recompiled only when the active version number moved.
+ *  Concurrent polls share one version check. */
+export const activeRules: (db: Db) => Promise<ActiveRules> = sharedInFlight(load);

@@ -2,10 +2,9 @@
 // per-topic modes, the decisions it took on items, and the labelled items it learns from (items with a verdict).
 import type { ModelDecision, ModelMetrics, StoredModel, TopicMode } from '../domain/relevance.ts';
 import type { Db, Row } from './db.ts';
-import type { StoredItemText } from './rules.ts';
+import { type StoredItemText, toItemText } from './rules.ts';
 
-export interface ModelVersion {
-  number: number;
+interface VersionFields {
   metrics: ModelMetrics;
   examples: number;
   prior: number;
@@ -13,19 +12,17 @@ export interface ModelVersion {
   activated: boolean;
   note: string;
   trainMs: number;
+}
+
+export interface ModelVersion extends VersionFields {
+  number: number;
+  /** Who asked for it (an email), null for the schedule and the command line. */
   requestedBy: string | null;
   createdAt: Date;
 }
 
-export interface NewModelVersion {
+export interface NewModelVersion extends VersionFields {
   model: StoredModel;
-  metrics: ModelMetrics;
-  examples: number;
-  prior: number;
-  ruleVersion: number | null;
-  activated: boolean;
-  note: string;
-  trainMs: number;
   requestedBy: number | null;
   now: Date;
 }
@@ -151,14 +148,7 @@ export async function judgedItems(db: Db, limit: number): Promise<JudgedItem[]> 
     [limit],
   );
   return rows.map((r) => ({
-    itemId: Number(r.id),
-    id: String(r.id),
-    title: String(r.title),
-    summary: (r.summary_html as string | null) ?? undefined,
-    body: (r.body_text as string | null) ?? undefined,
-    url: (r.url as string | null) ?? undefined,
-    source: (r.source as string | null) ?? undefined,
-    published: new Date(r.at as string).toISOString(),
+    ...toItemText(r),
     relevant: Boolean(r.relevant),
     topics: (r.topics as string[]) ?? [],
     judgedAt: new Date(r.judged_at as string),

@@ -121,7 +121,8 @@ export interface StoredItemText extends ItemText {
 const ITEM_TEXT = `SELECT i.id, i.title, i.summary_html, i.body_text, i.url, s.name AS source, coalesce(i.published_at, i.fetched_at) AS at
      FROM items i JOIN sources s ON s.id = i.source_id`;
 
-const toItemText = (r: Row): StoredItemText => ({
+/** A row of ITEM_TEXT's columns (also read by relevance.ts) as the tagger reads it. */
+export const toItemText = (r: Row): StoredItemText => ({
   itemId: Number(r.id),
   id: String(r.id),
   title: String(r.title),
