@@ -9,8 +9,9 @@ export const VETO = 1;
 export const RESCUE = 2;
 export type Action = typeof NONE | typeof VETO | typeof RESCUE;
 
-/** Per head: its action (head 0's is always NONE), into `out` when given. `ruled[h]`: the rules gave head h. */
-export function decide(p: Float64Array, ruled: ArrayLike<boolean | number>, th: readonly Thresholds[], out: Action[] = new Array(p.length)): Action[] {
+/** Per head: its action (head 0's is always NONE), into `out` when given. `ruled[h]` is 1 when the rules gave
+ *  head h. */
+export function decide(p: Float64Array, ruled: Uint8Array, th: readonly Thresholds[], out: Action[] = new Array(p.length)): Action[] {
   out[0] = NONE;
   for (let h = 1; h < p.length; h++) {
     out[h] = NONE;

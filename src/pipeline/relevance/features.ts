@@ -99,9 +99,9 @@ function addWords(v: Vocabulary, raw: string, max: number, out: FeatureSet, titl
       prev = NOT_KNOWN;
       continue;
     }
-    out.add(v.wordFeature[w]!);
+    out.add(v.wordFeature(w));
     if (title) out.add(v.titleWord(w));
-    out.add(v.wordCue[w]!);
+    out.add(v.cueOf(w));
     if (prev >= 0) {
       out.add(v.pair(prev, w));
       out.add(v.cuePair(prev, w));

@@ -69,7 +69,7 @@ export function learn(items: readonly LabelledItem[], opts: LearnOptions): Learn
   const dim = vocab.size;
   const prior = opts.prior && priorVector(opts.prior, vocab, heads);
   const fitted = (ex: Example[]) => fitWeights(ex, { heads: H, dim, prior, priorFeatures, ...SETTINGS });
-  const asModel = (weights: Float64Array, thresholds: Thresholds[]): RelevanceModel => ({ heads, vocab, weights, thresholds });
+  const asModel = (weights: Float64Array, thresholds: Thresholds[]): RelevanceModel => ({ heads, vocab, weights: Float32Array.from(weights), thresholds });
 
   const p: Float64Array[] = new Array(items.length);
   for (let f = 0; f < k; f++) {
@@ -79,12 +79,13 @@ export function learn(items: readonly LabelledItem[], opts: LearnOptions): Learn
     });
   }
 
-  const ruled = items.map((it) => heads.map((h, i) => (i === 0 ? it.rules.topics.length > 0 : it.rules.topics.includes(h))));
+  // As judge.ts passes it to decide(): one array type keeps decide monomorphic.
+  const ruled = items.map((it) => Uint8Array.from(heads, (h, i) => Number(i === 0 ? it.rules.topics.length > 0 : it.rules.topics.includes(h))));
   // Whether item i belongs to head h: an irrelevant item to no topic; null when not known.
   const gold = (i: number, h: number) => (h > 0 && !items[i]!.relevant ? 0 : examples[i]!.labels[h]!);
   const thresholds: Thresholds[] = [NEVER];
   for (let h = 1; h < H; h++) {
-    const rows: Scored[] = items.flatMap((_, i) => (gold(i, h) === null ? [] : [{ ruled: ruled[i]![h]!, p: p[i]![h]!, gold: gold(i, h) === 1, fold: foldOf(i, k) }]));
+    const rows: Scored[] = items.flatMap((_, i) => (gold(i, h) === null ? [] : [{ ruled: ruled[i]![h] === 1, p: p[i]![h]!, gold: gold(i, h) === 1, fold: foldOf(i, k) }]));
     const at = opts.prior?.heads.indexOf(heads[h]!) ?? -1;
     thresholds.push(opts.prior && !enough(rows) ? (at >= 0 ? opts.prior.thresholds[at]! : NEVER) : chooseThresholds(rows, SETTINGS).thresholds);
   }
@@ -116,7 +117,7 @@ function measure(
   heads: string[],
   items: readonly LabelledItem[],
   gold: (i: number, h: number) => 0 | 1 | null,
-  ruled: boolean[][],
+  ruled: Uint8Array[],
   p: Float64Array[],
   th: Thresholds[],
 ): ModelMetrics {
@@ -132,13 +133,13 @@ function measure(
     const acts = decide(p[i]!, ruled[i]!, th);
     let any = false;
     for (let h = 1; h < heads.length; h++) {
-      const kept = acts[h] === RESCUE || (ruled[i]![h]! && acts[h] === NONE);
+      const kept = acts[h] === RESCUE || (ruled[i]![h] === 1 && acts[h] === NONE);
       any ||= kept;
       if (gold(i, h) === null) continue;
-      count(rules[heads[h]!]!, ruled[i]![h]!, gold(i, h) === 1);
+      count(rules[heads[h]!]!, ruled[i]![h] === 1, gold(i, h) === 1);
       count(model[heads[h]!]!, kept, gold(i, h) === 1);
     }
-    count(rules[RELEVANT]!, ruled[i]![0]!, gold(i, 0) === 1);
+    count(rules[RELEVANT]!, ruled[i]![0] === 1, gold(i, 0) === 1);
     count(model[RELEVANT]!, any, gold(i, 0) === 1);
   });
   return { folds: SETTINGS.folds, examples: items.length, rules, model };

@@ -9,9 +9,10 @@ export interface RelevanceModel {
   /** 'relevant', then the topics. */
   heads: string[];
   vocab: Vocabulary;
-  /** weights[f * heads.length + h]; then one bias per head. Single precision once loaded: stored weights have
-   *  four decimals, and half the bytes is half the cache lines an item's lookups touch. */
-  weights: Float32Array | Float64Array;
+  /** weights[f * heads.length + h]; then one bias per head. Single precision: stored weights have three
+   *  decimals, half the bytes is half the cache lines an item's lookups touch, and one array type keeps the
+   *  scoring loop monomorphic (learn.ts scores with the same type). */
+  weights: Float32Array;
   thresholds: Thresholds[];
 }
 

@@ -42,20 +42,20 @@ export class Vocabulary {
   /** Feature number → name. */
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
-  /** Word number → its stem; the number of its w: and T: features (or -1); its cue's c: feature (or -1). */
+  /** Word number → its stem. */
   readonly stems: string[] = [];
-  readonly wordFeature: number[] = [];
-  private readonly titleFeature: number[] = [];
-  readonly wordCue: number[] = [];
+  /** Word number w → at 3w its w: feature, 3w + 1 its T: feature, 3w + 2 its cue's c: feature (-1: none). One
+   *  array, so a token's lookups share a cache line. */
+  private info = new Int32Array(3 * 1024).fill(-1);
   /** Word number → the words that follow it in a b: feature (→ the feature) or in a cue phrase (→ its c:). */
   private readonly pairs: (Map<number, number> | undefined)[] = [];
   private readonly cuePairs: (Map<number, number> | undefined)[] = [];
   private readonly wordOfStem = new Map<string, number>();
   /** Folded token → word number, SKIP or (frozen) UNKNOWN: an open-addressing table keyed by the token's hash,
-   *  so a token seen before is found without making a string of it (the tokeniser hashes as it scans). */
-  private slotKey: (string | undefined)[] = new Array(FIRST_SLOTS);
-  private slotHash = new Int32Array(FIRST_SLOTS);
-  private slotWord = new Int32Array(FIRST_SLOTS);
+   *  so a token seen before is found without making a string of it (the tokeniser hashes as it scans). A slot
+   *  is two numbers, the hash and the word number + 3 (0: empty); the token itself is read only on a hash match. */
+  private slots = new Int32Array(2 * FIRST_SLOTS);
+  private keys: (string | undefined)[] = new Array(FIRST_SLOTS);
   private used = 0;
   private frozen = false;
 
@@ -67,7 +67,7 @@ export class Vocabulary {
           const s = stemOf(w);
           return s === null ? -1 : this.wordOf(s);
         });
-        if (words.length === 1 && words[0]! >= 0) this.wordCue[words[0]!] = cue;
+        if (words.length === 1 && words[0]! >= 0) this.info[3 * words[0]! + 2] = cue;
         else if (words.length === 2 && words[0]! >= 0 && words[1]! >= 0) link(this.cuePairs, words[0]!, words[1]!, cue);
       }
     }
@@ -94,13 +94,29 @@ export class Vocabulary {
     this.names.push(name);
     this.ids.set(name, id);
     const kind = name.slice(0, 2);
-    if (kind === 'w:') this.wordFeature[this.wordOf(name.slice(2))] = id;
-    else if (kind === 'T:') this.titleFeature[this.wordOf(name.slice(2))] = id;
+    if (kind === 'w:') this.info[3 * this.wordOf(name.slice(2))] = id;
+    else if (kind === 'T:') this.info[3 * this.wordOf(name.slice(2)) + 1] = id;
     else if (kind === 'b:') {
       const [a, b] = name.slice(2).split(' ');
       link(this.pairs, this.wordOf(a!), this.wordOf(b!), id);
     }
     return id;
+  }
+
+  /** The w: feature of word w, or UNKNOWN. */
+  wordFeature(w: number): number {
+    return this.info[3 * w]!;
+  }
+
+  /** The feature number of word w in a title: UNKNOWN when the model has no such feature (frozen). */
+  titleWord(w: number): number {
+    const got = this.info[3 * w + 1]!;
+    return got >= 0 || this.frozen ? got : this.id(`T:${this.stems[w]}`);
+  }
+
+  /** The c: feature of word w's cue group, or UNKNOWN. */
+  cueOf(w: number): number {
+    return this.info[3 * w + 2]!;
   }
 
   /** The feature number of word b after word a: UNKNOWN when the model has no such feature (frozen). */
@@ -115,12 +131,6 @@ export class Vocabulary {
     return this.cuePairs[a]?.get(b) ?? UNKNOWN;
   }
 
-  /** The feature number of word w in a title: UNKNOWN when the model has no such feature (frozen). */
-  titleWord(w: number): number {
-    const got = this.titleFeature[w]!;
-    return got >= 0 || this.frozen ? got : this.id(`T:${this.stems[w]}`);
-  }
-
   /** The word number of a folded token: SKIP (stop word, number), UNKNOWN (frozen, a word it never saw). */
   word(token: string): number {
     return this.wordAt(token, 0, token.length, tokenHash(token, 0, token.length));
@@ -128,40 +138,44 @@ export class Vocabulary {
 
   /** word(text.slice(start, end)), `hash` being tokenHash of it, without the slice when the token was seen. */
   wordAt(text: string, start: number, end: number, hash: number): number {
-    const mask = this.slotHash.length - 1;
-    let i = hash & mask;
-    for (let key = this.slotKey[i]; key !== undefined; key = this.slotKey[i]) {
-      if (this.slotHash[i] === hash && key.length === end - start && text.startsWith(key, start)) return this.slotWord[i]!;
-      i = (i + 1) & mask;
+    const slots = this.slots;
+    const mask = this.keys.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const v = slots[2 * i + 1]!;
+      if (v === 0) break;
+      if (slots[2 * i] === hash) {
+        const key = this.keys[i]!;
+        if (key.length === end - start && text.startsWith(key, start)) return v - 3;
+      }
     }
     const token = text.slice(start, end);
     const s = stemOf(token);
     const w = s === null ? SKIP : this.frozen ? (this.wordOfStem.get(s) ?? UNKNOWN) : this.wordOf(s);
-    if (w >= 0 && !this.frozen && this.wordFeature[w] === -1) this.id(`w:${s}`);
+    if (w >= 0 && !this.frozen && this.info[3 * w] === -1) this.id(`w:${s}`);
     if (this.used >= MAX_TOKENS) this.resize(FIRST_SLOTS);
-    else if (2 * (this.used + 1) > this.slotHash.length) this.resize(this.slotHash.length * 2, true);
+    // Three quarters full at most: linear probing stays short, and the table small enough to stay in cache.
+    else if (4 * (this.used + 1) > 3 * this.keys.length) this.resize(this.keys.length * 2, true);
     this.put(token, hash, w);
     return w;
   }
 
   private put(key: string, hash: number, w: number): void {
-    const mask = this.slotHash.length - 1;
+    const mask = this.keys.length - 1;
     let i = hash & mask;
-    while (this.slotKey[i] !== undefined) i = (i + 1) & mask;
-    this.slotKey[i] = key;
-    this.slotHash[i] = hash;
-    this.slotWord[i] = w;
+    while (this.slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+    this.keys[i] = key;
+    this.slots[2 * i] = hash;
+    this.slots[2 * i + 1] = w + 3;
     this.used++;
   }
 
   /** A table of `size` slots: the old entries moved over when `keep`, else forgotten. */
   private resize(size: number, keep = false): void {
-    const [keys, hashes, words] = [this.slotKey, this.slotHash, this.slotWord];
-    this.slotKey = new Array(size);
-    this.slotHash = new Int32Array(size);
-    this.slotWord = new Int32Array(size);
+    const [keys, slots] = [this.keys, this.slots];
+    this.keys = new Array(size);
+    this.slots = new Int32Array(2 * size);
     this.used = 0;
-    if (keep) for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) this.put(keys[i]!, hashes[i]!, words[i]!);
+    if (keep) for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) this.put(keys[i]!, slots[2 * i]!, slots[2 * i + 1]! - 3);
   }
 
   private wordOf(s: string): number {
@@ -169,9 +183,11 @@ export class Vocabulary {
     if (w === undefined) {
       w = this.stems.length;
       this.stems.push(s);
-      this.wordFeature.push(-1);
-      this.titleFeature.push(-1);
-      this.wordCue.push(-1);
+      if (3 * (w + 1) > this.info.length) {
+        const grown = new Int32Array(2 * this.info.length).fill(-1);
+        grown.set(this.info);
+        this.info = grown;
+      }
       this.pairs.push(undefined);
       this.cuePairs.push(undefined);
       this.wordOfStem.set(s, w);
