@@ -36,6 +36,8 @@ const schema = z.object({
   FETCH_ALLOW_PRIVATE: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
   POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(48),
+  POLL_PER_HOST: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(2),
+  POLL_HOST_DELAY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(0),
   SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(600),
   DIGEST_SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(1200),
   MAX_ITEMS_PER_POLL: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1_000_000).default(500),
@@ -73,6 +75,10 @@ export interface Config {
   workerConcurrency: number;
   /** poll-source jobs per process: they mostly wait on the network, and polls started together share statements. */
   pollConcurrency: number;
+  /** Polls of one host claimed and not yet recorded, at most. */
+  pollPerHost: number;
+  /** Politeness: a host's next poll, claimed as its last one ends, waits this long. */
+  pollHostDelayMs: number;
   /** Release emails per minute across all processes (a sliding window); 0 = no limit. */
   sendPerMinute: number;
   /** Digest emails per minute across all processes (its own window, so a daily digest never holds up a
@@ -127,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fetchAllowPrivate: e.FETCH_ALLOW_PRIVATE,
     workerConcurrency: e.WORKER_CONCURRENCY,
     pollConcurrency: e.POLL_CONCURRENCY,
+    pollPerHost: e.POLL_PER_HOST,
+    pollHostDelayMs: e.POLL_HOST_DELAY_MS,
     sendPerMinute: e.SEND_PER_MINUTE,
     digestPerMinute: e.DIGEST_SEND_PER_MINUTE,
     maxItemsPerPoll: e.MAX_ITEMS_PER_POLL,

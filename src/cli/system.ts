@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, installSchedules, keepSchedules, startWorker } from '../adapters/queues.ts';
 import { migrate } from '../storage/migrate.ts';
+import { keepPolling } from '../services/schedule-polls.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
 import { buildServer } from '../web/server.ts';
 import { config, fail, processorsFor, say } from './context.ts';
@@ -24,6 +25,15 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
     if (p) handles.push(startWorker(q, p as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: concurrencyFor(q, rt.config) }));
   }
   let stopSchedules = () => {};
+  // A polling process claims due sources every second (services/schedule-polls.ts); errors say so once a minute.
+  let quietUntil = 0;
+  const stopChecks = parts.queues.includes('poll-source')
+    ? keepPolling(rt, (err) => {
+        if (Date.now() < quietUntil) return;
+        quietUntil = Date.now() + 60_000;
+        say(`pressdesk: claiming due sources failed (retried every second): ${(err as Error).message}`);
+      })
+    : () => {};
   if (parts.schedules) {
     await installSchedules(rt.queues, rt.config);
     stopSchedules = keepSchedules(rt.queues, rt.redis, rt.config);
@@ -37,6 +47,7 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
     web,
     workers: handles.map((h) => h.name),
     async stop() {
+      stopChecks();
       stopSchedules();
       await web?.close();
       // Running jobs get most of the budget to finish, then are handed back to the queue.

@@ -24,6 +24,7 @@ import { linksFromHeader } from '../pipeline/websub.ts';
 import type { TopicMatch } from '../domain/types.ts';
 import { englishStems, type NewItem } from '../storage/items.ts';
 import { pollBatch } from './poll-batch.ts';
+import { pollNextOf } from './schedule-polls.ts';
 import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
 import type { Source } from '../domain/types.ts';
@@ -225,6 +226,7 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
       itemsPerDay: next.itemsPerDay,
   });
   if (!record) throw new Error(`poll: source ${source.id} vanished while it was being polled`);
+  await pollNextOf(rt, source.host);
   const teasers = fresh.filter((f) => !verdicts.has(f.identity)).map((f) => f.id);
   await afterTagged(rt, fresh.filter((f) => verdicts.has(f.identity)).map((f) => ({ itemId: f.id, topics: verdicts.get(f.identity)!.map((v) => v.topic) })));
   if (teasers.length) {

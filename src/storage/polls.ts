@@ -22,6 +22,8 @@ export interface ClaimOptions {
   limit: number;
   /** How long a claim holds before the source is due again (a crashed worker's poll is retried after it). */
   leaseS: number;
+  /** Only these hosts (a poll just ended there); all hosts when unset. */
+  hosts?: string[];
 }
 
 /** Claims due sources: the UPDATE re-checks next_poll_at under the row lock, so two ticks never claim one
@@ -35,13 +37,14 @@ export async function claimDueSources(db: Db, o: ClaimOptions): Promise<{ id: nu
               row_number() OVER (PARTITION BY s.host ORDER BY s.next_poll_at, s.id) + coalesce(b.n, 0) AS rank
        FROM sources s LEFT JOIN busy b ON b.host = s.host
        WHERE s.enabled AND s.next_poll_at <= $1 AND (s.claimed_until IS NULL OR s.claimed_until <= $1)
+         AND ($5::text[] IS NULL OR s.host = ANY($5))
      ), pick AS (
        SELECT id, next_poll_at FROM due WHERE rank <= $2 ORDER BY next_poll_at, id LIMIT $3
      )
      UPDATE sources s SET claimed_until = $1::timestamptz + make_interval(secs => $4), next_poll_at = $1::timestamptz + make_interval(secs => $4)
      FROM pick WHERE s.id = pick.id AND s.next_poll_at <= $1
      RETURNING s.id, pick.next_poll_at AS due`,
-    [o.now, o.perHost, o.limit, o.leaseS],
+    [o.now, o.perHost, o.limit, o.leaseS, o.hosts ?? null],
   );
   return rows.map((r) => ({ id: Number(r.id), nextPollAt: date(r.due)! }));
 }
