@@ -34,6 +34,7 @@ export const NAV: NavEntry[] = [
   { href: '/sources', label: 'Sources' },
   { href: '/rules', label: 'Rules' },
   { href: '/stories', label: 'Stories' },
+  { href: '/trends', label: 'Trends' },
   { href: '/drafts', label: 'Drafts' },
   { href: '/releases/admin', label: 'Releases' },
   { href: '/templates', label: 'Templates' },

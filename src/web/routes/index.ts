@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
+import { deskRoutes } from './desk.ts';
 import { draftLinkRoutes } from './draft-links.ts';
 import { draftRoutes } from './drafts.ts';
 import { feedbackRoutes } from './feedback.ts';
@@ -23,6 +24,7 @@ import { userRoutes } from './users.ts';
 export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await systemRoutes(app, deps);
   await authRoutes(app, deps);
+  await deskRoutes(app, deps); // home: each role's desk, and the trends page
   await userRoutes(app, deps);
   await queueRoutes(app, deps);
   await storyRoutes(app, deps);

@@ -1,17 +1,14 @@
-// Health, metrics, the home page, the stylesheet and the outbox.
+// Health, metrics, the stylesheet and the outbox. (Home: desk.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listOutbox } from '../../adapters/mailer.ts';
-import { reviewDrafts } from '../../services/review-drafts.ts';
 import { sendError } from '../errors.ts';
 import { checkHealth } from '../health.ts';
 import { createMetrics } from '../metrics.ts';
 import { sendPage } from '../page.ts';
-import { allows } from '../roles.ts';
 import type { WebDeps } from '../server.ts';
 import { loadSession } from '../session.ts';
-import { queueRow } from './draft-view.ts';
 
 const css = readFileSync(new URL('../static/pressdesk.css', import.meta.url));
 
@@ -44,15 +41,6 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get('/static/pressdesk.css', { config: { auth: 'public' } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   );
-
-  // Public so a visitor learns where to log in; the system status is only for people who are logged in.
-  app.get('/', { config: { auth: 'public' } }, async (req, reply) => {
-    const user = await loadSession(req, reply);
-    const health = user ? await checkHealth({ ...deps, now: app.pd.now }) : undefined;
-    // A press officer's first job: the drafts waiting for a decision, nearest deadline first.
-    const drafts = user && allows(user.roles, 'press_officer') ? { rows: (await reviewDrafts({ db: deps.db, now: app.pd.now }, { recent: 0 })).awaiting.map(queueRow) } : undefined;
-    return sendPage(req, reply, 'home', { title: 'Home', health, mail: deps.mailer.describe, drafts });
-  });
 
   app.get('/admin/outbox', { config: { auth: 'admin' } }, async (req, reply) => {
     const dir = join(deps.config.dataDir, 'outbox');
