@@ -51,7 +51,7 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the desk and trends', () =>
     await o.ctx.addCookies([{ name, value, url: base }]);
     return o;
   }
-  const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `desk-${name}.png`), fullPage: true });
 
   const PANELS: Record<string, string[]> = {
@@ -74,7 +74,7 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the desk and trends', () =>
           if (role === 'press_officer' && width === 1280) {
             // A new relevant story arrives; the desk picks it up without a reload (desk.js refreshes when the tab shows).
             await seedStory(t.db, { title: 'Youth custody review announced by minister', topic: 'youth-justice', term: 'youth', at: new Date(t.clock.now.getTime() - H / 2) });
-            await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+            await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
             await page.getByText('Youth custody review announced by minister').waitFor({ timeout: 20_000 });
             expect(await page.locator('h1').textContent()).toBe('Your desk');
           }

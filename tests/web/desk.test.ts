@@ -79,7 +79,7 @@ describe('the desk (home) and trends', () => {
     expect(res.body).toMatch(/id="topic-parole"[\s\S]*?▲ spiking/);
     expect(res.body).toMatch(/<title id="chart\d+-t">Parole and release: tagged items per hour, last 7 days<\/title>/);
     expect(res.body).toContain('fill="#c2410c"');
-    expect(res.body).not.toMatch(/id="topic-prisons"[^]*?▲ spiking[^]*?id="topic-parole"/);
+    expect(res.body).not.toMatch(/id="topic-prisons"[\s\S]*?▲ spiking[\s\S]*?id="topic-parole"/);
     const month = /Prisons: tagged items per day, last 30 days<\/title><desc[^>]*>(\d+) items in 30 days/.exec(res.body);
     expect(Number(month?.[1])).toBe(15);
     const visitor = await get('/trends');
