@@ -6,7 +6,8 @@
 // interleaved, and the table gives the ratio. Commands: `--help`, `tag --help`, `sources list` on an embedded
 // data directory of SOURCES sources while `pressdesk start` owns it (through its admin socket) and with no
 // server (the command opens PGlite itself), `sources list` on PostgreSQL with --pg URL (or TEST_DATABASE_URL;
-// a throwaway schema), and `npx pressdesk --help`. Needs Redis (REDIS_URL or 127.0.0.1:6379) for the servers.
+// a throwaway schema), and `npx pressdesk --help` beside `npx -c true` (what npx costs by itself). The servers
+// need Redis (REDIS_URL, else 127.0.0.1:6379).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { distIsFresh } from '../bin/freshness.js';
+import { dropPrefix } from './_redis.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -109,6 +111,7 @@ try {
     { name: `sources list, start running (${SOURCES})`, spawn: (c, i) => node(c, ['sources', 'list'], { PRESSDESK_DATA_DIR: served[i]! }) },
     { name: `sources list, no server (${SOURCES})`, spawn: (c, i) => node(c, ['sources', 'list'], { PRESSDESK_DATA_DIR: alone[i]! }) },
     ...(pgUrl ? [{ name: `sources list, PostgreSQL (${SOURCES})`, spawn: (c: Checkout) => node(c, ['sources', 'list'], { DATABASE_URL: pgUrl }) }] : []),
+    { name: 'npx -c true (npx alone)', spawn: (c) => ({ file: 'npx', args: ['-c', 'true'], env: env({}), cwd: c.dir }) },
     { name: 'npx pressdesk --help', spawn: (c) => ({ file: 'npx', args: ['pressdesk', '--help'], env: env({}), cwd: c.dir }) },
   ];
 
@@ -144,14 +147,7 @@ try {
   for (const s of servers) s.kill('SIGTERM');
   await Promise.all(servers.map((s) => (s.exitCode === null && s.signalCode === null ? new Promise((r) => s.once('exit', r)) : undefined)));
   const redis = new Redis(REDIS, { maxRetriesPerRequest: null });
-  for (const p of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  for (const p of prefixes) await dropPrefix(redis, p);
   await redis.quit();
   if (schema) {
     const admin = new pg.Client({ connectionString: PG });
