@@ -2,21 +2,9 @@
 // locks make every hop idempotent, so a job that runs twice does no harm.
 import { type Job, type JobsOptions, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { QueueName } from '../domain/queues.ts';
 
-// A queue is named here only once a worker in workers/ consumes it (one file per queue).
-export const QUEUE_NAMES = [
-  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases, chase drafts
-  'poll-source',
-  'process-item',
-  'retag',
-  'draft-release',
-  'request-approval',
-  'distribute', // a release to its recipients: delivery rows, then one send-email job each
-  'send-email', // one delivery: one email through the pooled SMTP transport
-  'digests', // build a frequency's digests due now, then one send-digests job per chunk
-  'send-digests', // a chunk of built digests through the pooled SMTP transport
-] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+export { QUEUE_NAMES, type QueueName } from '../domain/queues.ts';
 
 export interface JobData {
   maintenance: { task: string };

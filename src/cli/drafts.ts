@@ -1,17 +1,12 @@
 // `pressdesk drafts list|show|create`: the press office's drafts from the terminal. create drafts a release
 // for a story now (no policy: a person asked) and sends it for approval: through the running workers, or in
-// this process when none serves the queue.
+// this process when none serves the queue. Storage, services and queues load inside the actions.
 import type { Command } from 'commander';
-import type { Draft, DraftStatus } from '../domain/drafts.ts';
-import { openRuntime } from '../runtime.ts';
-import { draftRelease } from '../services/draft-release.ts';
-import { requestApproval } from '../services/request-approval.ts';
-import { getDraft, listDraftEvents, listDrafts } from '../storage/drafts.ts';
+import { DRAFT_STATUSES, type Draft, type DraftStatus } from '../domain/drafts.ts';
 import { config, fail, say, withStorage } from './context.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const STATUSES: DraftStatus[] = ['drafted', 'awaiting_approval', 'changes_requested', 'approved', 'rejected', 'expired'];
-const uk = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
+const STATUSES: readonly DraftStatus[] = DRAFT_STATUSES;
 const minutes = (m: number) => (Math.abs(m) < 90 ? `${m} min` : `${Math.round(m / 60)} h`);
 
 function id(v: string, what: string): number {
@@ -35,6 +30,7 @@ export function register(program: Command): void {
       const statuses = (o.status ?? 'awaiting_approval').split(',').map((s) => s.trim()) as DraftStatus[];
       const bad = statuses.filter((s) => !STATUSES.includes(s));
       if (bad.length) fail(`drafts: unknown status ${bad.join(', ')}; choose from ${STATUSES.join(', ')}`);
+      const { listDrafts } = await import('../storage/drafts.ts');
       const rows = await withStorage((s) => listDrafts(s.db, { now: new Date(), statuses }));
       for (const r of rows) {
         if (o.json) out(JSON.stringify({ id: r.draft.id, storyId: r.draft.storyId, status: r.draft.status, topic: r.draft.topic, subject: r.draft.subject, version: r.draft.version, createdAt: r.draft.createdAt, deadlineAt: r.draft.deadlineAt, ageMinutes: r.ageMinutes }));
@@ -47,6 +43,8 @@ export function register(program: Command): void {
     .description('one draft: its text and its history')
     .action(async (v: string) => {
       const draftId = id(v, 'draft');
+      const { getDraft, listDraftEvents } = await import('../storage/drafts.ts');
+      const uk = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
       const { draft, events } = await withStorage(async (s) => ({ draft: await getDraft(s.db, draftId), events: await listDraftEvents(s.db, draftId) }));
       if (!draft) fail(`drafts: draft ${draftId} does not exist; \`pressdesk drafts list --status ${STATUSES.join(',')}\` lists them`);
       out(`draft ${draft.id} (story ${draft.storyId}, ${draft.topic}, template ${draft.template}): ${draft.status}, version ${draft.version}`);
@@ -65,7 +63,12 @@ export function register(program: Command): void {
     .option('--template <name>', 'a release template (templates/releases/NAME.hbs); default: chosen by topic and sources')
     .action(async (o: { story: string; template?: string }) => {
       const storyId = id(o.story, 'story');
-      const rt = await openRuntime(config(), { allowRemote: true, mayStartRedis: true });
+      const [{ openRuntime }, { draftRelease }, { requestApproval }] = await Promise.all([
+        import('../runtime.ts'),
+        import('../services/draft-release.ts'),
+        import('../services/request-approval.ts'),
+      ]);
+      const rt = await openRuntime(await config(), { allowRemote: true, mayStartRedis: true });
       try {
         const served = (await rt.queues.get('request-approval').getWorkersCount()) > 0;
         const r = await draftRelease(served ? rt : { ...rt, queues: { add: async () => undefined as never } }, storyId, { force: true, templateName: o.template });

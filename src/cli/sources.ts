@@ -1,38 +1,43 @@
-// `pressdesk sources add|list|import|export|enable|disable`: managing what pressdesk polls.
+// `pressdesk sources add|list|import|export|enable|disable`: managing what pressdesk polls. Storage, OPML
+// (feedsmith) and the SSRF guard load inside the actions: registering stays cheap (src/cli/context.ts).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { checkUrl } from '../adapters/ssrf.ts';
 import type { Source, SourceSpec } from '../domain/types.ts';
-import { exportOpml, importOpml, sourceSpec } from '../pipeline/opml.ts';
 import { parseDuration } from '../pipeline/duration.ts';
 import { limitWords } from '../pipeline/limit-words.ts';
 import type { Db } from '../storage/db.ts';
-import { addSource, listSources, setSourceEnabled } from '../storage/sources.ts';
-import { config, fail, flag, say, withStorage } from './context.ts';
+import { config, fail, flag, say, ticker, withStorage } from './context.ts';
 
-function checked(spec: SourceSpec | { problem: string }): SourceSpec {
-  if ('problem' in spec) fail(`sources: ${spec.problem}`);
-  const c = checkUrl(spec.url, { allowPrivate: config().fetchAllowPrivate });
-  if (!c.ok) fail(`sources: pressdesk will not fetch ${spec.url} (${c.reason}); give a public http(s) URL`);
-  return spec;
+/** Refuses a spec that is malformed (sourceSpec's problem) or that the SSRF guard would not fetch. */
+async function checker(): Promise<(spec: SourceSpec | { problem: string }) => SourceSpec> {
+  const [{ checkUrl }, c] = await Promise.all([import('../adapters/ssrf.ts'), config()]);
+  return (spec) => {
+    if ('problem' in spec) fail(`sources: ${spec.problem}`);
+    const r = checkUrl(spec.url, { allowPrivate: c.fetchAllowPrivate });
+    if (!r.ok) fail(`sources: pressdesk will not fetch ${spec.url} (${r.reason}); give a public http(s) URL`);
+    return spec;
+  };
 }
 
 async function addAll(db: Db, specs: SourceSpec[]) {
+  const { addSource } = await import('../storage/sources.ts');
+  const progress = ticker('sources', specs.length);
   let added = 0;
-  for (const s of specs) if ((await addSource(db, s)).created) added++;
+  for (const [i, s] of specs.entries()) {
+    if ((await addSource(db, s)).created) added++;
+    progress(i + 1);
+  }
   return { added, existing: specs.length - added };
 }
 
-/** A shipped pack: src/packs/sources/NAME.json. */
-export function readPack(name: string): SourceSpec[] {
+/** A shipped pack: src/packs/sources/NAME.json, its raw specs. */
+function readPack(name: string): Record<string, unknown>[] {
   if (!/^[\w-]+$/.test(name)) fail(`sources: pack names are letters, digits, - and _ (like uk-justice), not "${name}"`);
-  let raw: { sources?: Record<string, unknown>[] };
   try {
-    raw = JSON.parse(readFileSync(new URL(`../packs/sources/${name}.json`, import.meta.url), 'utf8'));
+    return JSON.parse(readFileSync(new URL(`../packs/sources/${name}.json`, import.meta.url), 'utf8')).sources ?? [];
   } catch {
     fail(`sources: there is no source pack "${name}"; the shipped pack is uk-justice`);
   }
-  return (raw.sources ?? []).map((s) => checked(sourceSpec(s)));
 }
 
 const when = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
@@ -64,6 +69,7 @@ export function register(program: Command) {
         fail('sources: --selectors is not JSON; give an object like {"item": ".news li", "link": "a"}');
       }
       const min = o.every ? flag('sources: --every', () => parseDuration(o.every!)) / 1000 : undefined;
+      const [{ sourceSpec }, { addSource }, checked] = await Promise.all([import('../pipeline/opml.ts'), import('../storage/sources.ts'), checker()]);
       // Every URL is checked before any is added: one typo does not leave half a list behind.
       const specs = urls.map((url) =>
         checked(
@@ -72,10 +78,11 @@ export function register(program: Command) {
       );
       // One storage opening for the lot: forty URLs no longer cost forty start-ups.
       await withStorage(async ({ db }) => {
+        const progress = ticker('sources', specs.length);
         for (const [i, spec] of specs.entries()) {
           const r = await addSource(db, spec);
           process.stdout.write(`${r.created ? 'added' : 'already there'}: ${r.source.id} ${r.source.name} ${r.source.url}\n`);
-          if (specs.length > 20 && (i + 1) % 20 === 0) say(`sources: ${i + 1} of ${specs.length}…`);
+          progress(i + 1);
         }
       });
     });
@@ -85,6 +92,7 @@ export function register(program: Command) {
     .description('every source with its health')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
+      const { listSources } = await import('../storage/sources.ts');
       await withStorage(async ({ db }) => {
         const all = await listSources(db);
         for (const s of all) {
@@ -100,8 +108,9 @@ export function register(program: Command) {
     .option('--pack <name>', 'a shipped source pack (uk-justice)')
     .action(async (file: string | undefined, o: { pack?: string }) => {
       if (!file === !o.pack) fail('sources: give either an OPML file or --pack NAME (e.g. --pack uk-justice)');
+      const [{ importOpml, sourceSpec }, checked] = await Promise.all([import('../pipeline/opml.ts'), checker()]);
       let specs: SourceSpec[];
-      if (o.pack) specs = readPack(o.pack);
+      if (o.pack) specs = readPack(o.pack).map((s) => checked(sourceSpec(s)));
       else {
         let text: string;
         try {
@@ -128,6 +137,7 @@ export function register(program: Command) {
     .command('export')
     .description('every source as OPML on stdout')
     .action(async () => {
+      const [{ exportOpml }, { listSources }] = await Promise.all([import('../pipeline/opml.ts'), import('../storage/sources.ts')]);
       await withStorage(async ({ db }) => {
         const all = await listSources(db);
         process.stdout.write(exportOpml(all, { title: 'pressdesk sources', now: new Date() }));
@@ -140,6 +150,7 @@ export function register(program: Command) {
       .description(enabled ? 'poll a source again (due at once, failures forgotten)' : 'stop polling a source (its items stay)')
       .action(async (id: string) => {
         if (!/^\d+$/.test(id)) fail(`sources: "${id}" is not a source id; see \`pressdesk sources list\``);
+        const { setSourceEnabled } = await import('../storage/sources.ts');
         await withStorage(async ({ db }) => {
           const s = await setSourceEnabled(db, Number(id), enabled, new Date());
           if (!s) fail(`sources: there is no source ${id}; see \`pressdesk sources list\``);
