@@ -29,6 +29,7 @@ import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
 import type { Source } from '../domain/types.ts';
 import { textOf, verdicts as tagged } from '../pipeline/verdicts.ts';
+import { sourceName } from '../pipeline/source-name.ts';
 import { activeRules } from './active-rules.ts';
 import { afterTagged } from './after-tagged.ts';
 import { type IngestDeps, userAgent } from './deps.ts';
@@ -214,6 +215,8 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
       feedItems,
       skippedItems,
       pagesNotFetched,
+      // Only a source nobody named takes it (storage/polls.ts); reading it costs nothing beside the parse.
+      feedTitle: source.nameIsDefault ? sourceName(feed?.title) : undefined,
       error: failure?.message,
       etag: res?.headers.etag ?? (res?.status === 304 ? source.etag : null),
       lastModified: res?.headers['last-modified'] ?? (res?.status === 304 ? source.lastModified : null),
