@@ -1,4 +1,4 @@
-// Health, metrics, the stylesheet and the outbox. (Home: desk.ts.)
+// Health, metrics, the stylesheet, the favicon and the outbox. (Home: desk.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,6 +11,7 @@ import type { WebDeps } from '../server.ts';
 import { loadSession } from '../session.ts';
 
 const css = readFileSync(new URL('../static/pressdesk.css', import.meta.url));
+const icon = readFileSync(new URL('../static/favicon.svg', import.meta.url));
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -41,6 +42,12 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get('/static/pressdesk.css', { config: { auth: 'public' } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   );
+
+  app.get('/favicon.svg', { config: { auth: 'public' } }, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(icon),
+  );
+  // Browsers and feed readers ask for /favicon.ico whatever the page says; every current one shows an SVG.
+  app.get('/favicon.ico', { config: { auth: 'public' } }, async (_req, reply) => reply.redirect('/favicon.svg', 301));
 
   app.get('/admin/outbox', { config: { auth: 'admin' } }, async (req, reply) => {
     const dir = join(deps.config.dataDir, 'outbox');
