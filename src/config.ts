@@ -66,6 +66,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   publicUrl: string;
+  /** PUBLIC_URL was not set: publicUrl is http://localhost:PORT (the CLI then uses what the server recorded). */
+  publicUrlIsDefault: boolean;
   /** Unset: generated on first run and kept in dataDir/secret.key. */
   secretKey?: string;
   port: number;
@@ -126,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlIsDefault: e.PUBLIC_URL === undefined,
     secretKey: e.SECRET_KEY,
     port: e.PORT,
     host: e.HOST,

@@ -67,6 +67,16 @@ export function ticker(what: string, total: number, out: Pick<NodeJS.WriteStream
   };
 }
 
+/** Where the links a command prints or mails point: PUBLIC_URL when this command has it; else what the web
+ *  server recorded at its last start (its PUBLIC_URL, or http://localhost:ITS_PORT), so a shell without the
+ *  server's environment still prints the server's links; else this process's default. */
+export async function publicUrl(db: Storage['db']): Promise<string> {
+  const c = await config();
+  if (!c.publicUrlIsDefault) return c.publicUrl;
+  const { recordedPublicUrl } = await import('../storage/installation.ts');
+  return (await recordedPublicUrl(db)) ?? c.publicUrl;
+}
+
 /** For short commands: works beside a running `pressdesk start` (through its admin socket) or alone. */
 export async function withStorage<T>(fn: (s: Storage) => Promise<T>): Promise<T> {
   const c = await config();

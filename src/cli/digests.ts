@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { FREQUENCIES, type Frequency, SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, type SubscriberStatus, type SuppressionReason } from '../domain/digests.ts';
 import type { SendDigestsResult } from '../services/send-digests.ts';
-import { config, fail, say, withStorage } from './context.ts';
+import { config, fail, publicUrl, say, withStorage } from './context.ts';
 
 // A 4xx ("try later") is tried again within the run after these pauses; what is still refused stays pending
 // for the next run (or the scheduled workers).
@@ -37,7 +37,8 @@ export function register(program: Command) {
       const mailer = createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom, outboxDir: `${c.dataDir}/outbox` });
       try {
         const r = await withStorage(async (s) => {
-          const deps = { db: s.db, mailer, config: c, secret: resolveSecret(c), now };
+          // Subscribers' links point where the server is, even from a shell without its PUBLIC_URL.
+          const deps = { db: s.db, mailer, config: { ...c, publicUrl: await publicUrl(s.db) }, secret: resolveSecret(c), now };
           const built = await buildDigests(deps, frequency, { onProgress: (n) => say(`digest: built for ${n} subscribers…`) });
           let ids = await unsettledDigestIds(s.db, { frequency });
           say(`digest: ${frequency} ${built.period}: ${built.subscribers} subscribers due, ${built.toSend.length} new digests, ${built.empty} empty; sending ${ids.length}`);

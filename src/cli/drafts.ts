@@ -3,7 +3,8 @@
 // this process when none serves the queue. Storage, services and queues load inside the actions.
 import type { Command } from 'commander';
 import { DRAFT_STATUSES, type Draft, type DraftStatus } from '../domain/drafts.ts';
-import { config, fail, say, withStorage } from './context.ts';
+import { draftPageUrl } from '../services/deps.ts';
+import { config, fail, publicUrl, say, withStorage } from './context.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const STATUSES: readonly DraftStatus[] = DRAFT_STATUSES;
@@ -45,10 +46,11 @@ export function register(program: Command): void {
       const draftId = id(v, 'draft');
       const { getDraft, listDraftEvents } = await import('../storage/drafts.ts');
       const uk = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-      const { draft, events } = await withStorage(async (s) => ({ draft: await getDraft(s.db, draftId), events: await listDraftEvents(s.db, draftId) }));
+      const { draft, events, url } = await withStorage(async (s) => ({ draft: await getDraft(s.db, draftId), events: await listDraftEvents(s.db, draftId), url: await publicUrl(s.db) }));
       if (!draft) fail(`drafts: draft ${draftId} does not exist; \`pressdesk drafts list --status ${STATUSES.join(',')}\` lists them`);
       out(`draft ${draft.id} (story ${draft.storyId}, ${draft.topic}, template ${draft.template}): ${draft.status}, version ${draft.version}`);
       out(`created ${uk.format(draft.createdAt)}${draft.deadlineAt ? `; decision due ${uk.format(draft.deadlineAt)}` : ''} (UK time)`);
+      out(`page: ${draftPageUrl(url, draft.id)}`);
       out('');
       out(`Subject: ${draft.subject}`);
       out('');
@@ -68,14 +70,17 @@ export function register(program: Command): void {
         import('../services/draft-release.ts'),
         import('../services/request-approval.ts'),
       ]);
-      const rt = await openRuntime(await config(), { allowRemote: true, mayStartRedis: true });
+      const opened = await openRuntime(await config(), { allowRemote: true, mayStartRedis: true });
       try {
+        // The approval email's links point where the server is, even from a shell without its PUBLIC_URL.
+        const rt = { ...opened, config: { ...opened.config, publicUrl: await publicUrl(opened.db) } };
         const served = (await rt.queues.get('request-approval').getWorkersCount()) > 0;
         const r = await draftRelease(served ? rt : { ...rt, queues: { add: async () => undefined as never } }, storyId, { force: true, templateName: o.template });
         // A draft that exists but never reached the press officers (its approval request failed) is sent on.
         const draft = r.ok ? r.draft : r.reason === 'exists' && r.draft?.status === 'drafted' ? r.draft : undefined;
         if (!draft) fail(r.ok ? '' : r.message);
         out(`draft ${draft.id}: ${draft.subject}${r.ok ? '' : ' (made earlier, not yet sent for approval)'}`);
+        say(`drafts: its page: ${draftPageUrl(rt.config.publicUrl, draft.id)}`);
         if (served) {
           say('drafts: sent for approval by the running workers; follow it with `pressdesk drafts list`');
           return;
@@ -84,7 +89,7 @@ export function register(program: Command): void {
         if (!a.ok) fail(a.message);
         say(`drafts: approval requested from ${a.sent.length} press officer(s)${a.failed.length ? `; FAILED for ${a.failed.map((f) => `${f.email} (${f.error})`).join(', ')}` : ''}`);
       } finally {
-        await rt.close();
+        await opened.close();
       }
     });
 }

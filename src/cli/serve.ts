@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { type QueueName, type WorkerHandle, concurrencyFor, installSchedules, keepSchedules, startWorker } from '../adapters/queues.ts';
 import { keepPolling } from '../services/schedule-polls.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
+import { recordPublicUrl } from '../storage/installation.ts';
 import { buildServer } from '../web/server.ts';
 import { config, processorsFor, say } from './context.ts';
 
@@ -16,7 +17,7 @@ export interface Parts {
   schedules: boolean;
 }
 
-export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promise<void>; web?: FastifyInstance; workers: QueueName[] }> {
+export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promise<void>; web?: FastifyInstance; publicUrl?: string; workers: QueueName[] }> {
   const handles: WorkerHandle[] = [];
   const processors = await processorsFor(rt);
   for (const q of parts.queues) {
@@ -38,12 +39,18 @@ export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promis
     stopSchedules = keepSchedules(rt.queues, rt.redis, rt.config);
   }
   let web: FastifyInstance | undefined;
+  let publicUrl: string | undefined;
   if (parts.web) {
     web = await buildServer({ config: rt.config, db: rt.db, redis: rt.redis, queues: rt.queues, mailer: rt.mailer, storageDescribe: rt.storage.describe, secret: rt.secret });
     await web.listen({ port: rt.config.port, host: rt.config.host });
+    // Without PUBLIC_URL, the port really listened on (PORT=0 picks one). Recorded for the CLI's links.
+    const addr = web.server.address();
+    publicUrl = rt.config.publicUrlIsDefault && addr && typeof addr === 'object' ? `http://localhost:${addr.port}` : rt.config.publicUrl;
+    await recordPublicUrl(rt.db, publicUrl);
   }
   return {
     web,
+    publicUrl,
     workers: handles.map((h) => h.name),
     async stop() {
       stopChecks();
@@ -62,7 +69,7 @@ export async function runUntilSignal(parts: Parts, role: string) {
   const running = await serve(rt, parts);
   say(`pressdesk ${role}: storage ${rt.storage.describe}; queues ${cfg.redisUrl} (prefix ${cfg.queuePrefix}); mail ${rt.mailer.describe}`);
   const addr = running.web?.server.address();
-  if (addr && typeof addr === 'object') say(`pressdesk ${role}: listening on http://${addr.address}:${addr.port} (public URL ${cfg.publicUrl})`);
+  if (addr && typeof addr === 'object') say(`pressdesk ${role}: listening on http://${addr.address}:${addr.port} (public URL ${running.publicUrl})`);
   if (running.workers.length) say(`pressdesk ${role}: workers for ${running.workers.join(', ')}`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,7 +3,7 @@
 // running `pressdesk start` through its admin socket. Storage loads inside the actions (src/cli/context.ts).
 import type { Command } from 'commander';
 import type { Role } from '../domain/types.ts';
-import { config, fail, say, withStorage } from './context.ts';
+import { fail, publicUrl, say, withStorage } from './context.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const users = () => import('../storage/users.ts');
@@ -28,17 +28,20 @@ export function register(program: Command) {
       const roles = parseRoles(o.role, u);
       const clean = normalizeEmail(email);
       if (!isEmail(clean)) fail(`users: "${email}" is not an email address`);
-      const made = await withStorage((s) => inviteUser(s.db, { email: clean, roles, actorId: null, now: new Date(), via: 'cli' }));
+      const made = await withStorage(async (s) => {
+        const user = await inviteUser(s.db, { email: clean, roles, actorId: null, now: new Date(), via: 'cli' });
+        return user && { link: setPasswordUrl(await publicUrl(s.db), user.token) };
+      });
       if (!made) fail(`users: ${clean} already has an account — to let them choose a new password, run: pressdesk users link ${clean}`);
       say(`users: added ${clean} (${roles.join(', ')}); send them this link, it works once within 72 hours:`);
-      process.stdout.write(`${setPasswordUrl((await config()).publicUrl, made.token)}\n`);
+      process.stdout.write(`${made.link}\n`);
     });
 
   group
     .command('link <email>')
     .description('print a new one-time set-password link (forgotten password, expired link); earlier links stop working')
     .action(async (email: string) => {
-      const [{ createPasswordToken, findUserByEmail, normalizeEmail, setPasswordUrl }, { audit }, c] = await Promise.all([users(), import('../storage/audit.ts'), config()]);
+      const [{ createPasswordToken, findUserByEmail, normalizeEmail, setPasswordUrl }, { audit }] = await Promise.all([users(), import('../storage/audit.ts')]);
       const link = await withStorage(async (s) => {
         const user = await findUserByEmail(s.db, email);
         if (!user) fail(`users: no user ${normalizeEmail(email)} — add them with: pressdesk users add ${normalizeEmail(email)} --role ROLE`);
@@ -48,7 +51,7 @@ export function register(program: Command) {
           await audit(t, { userId: null, action: 'user.link_issued', objectType: 'user', objectId: user.id, detail: { via: 'cli' } });
           return tok;
         });
-        return setPasswordUrl(c.publicUrl, token);
+        return setPasswordUrl(await publicUrl(s.db), token);
       });
       say('users: send this link; it works once within 72 hours:');
       process.stdout.write(`${link}\n`);
