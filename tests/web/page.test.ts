@@ -41,6 +41,20 @@ describe('page shell', () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
+  it('serves the favicon every page links to, and a way back from the queue dashboard', async () => {
+    const icon = await t.app.inject({ url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/svg+xml');
+    expect(icon.body).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const ico = await t.app.inject({ url: '/favicon.ico' });
+    expect([ico.statusCode, ico.headers.location]).toEqual([301, '/favicon.svg']);
+    expect((await t.app.inject({ url: '/login', headers: HTML })).body).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    const { cookie } = await t.login(['admin']);
+    const board = await t.app.inject({ url: '/admin/queues', headers: { ...HTML, cookie } });
+    expect(board.body).toContain('Back to pressdesk');
+    expect(board.body).toContain('/favicon.svg');
+  });
+
   it('has no inline scripts or styles in our own pages (scripts come from /static, by src)', async () => {
     const { cookie } = await t.login(['admin']);
     for (const url of ['/', '/login', '/admin/users', '/admin/audit', '/admin/outbox']) {

@@ -55,7 +55,7 @@ export function sortHeadings(order: SourceOrder) {
       const current = order.key === key;
       const dir = current ? (order.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIR[key];
       const ariaSort = current ? (order.dir === 'asc' ? 'ascending' : 'descending') : undefined;
-      return [key, { label, href: `/sources?sort=${sortParam({ key, dir })}`, ariaSort, arrow: current ? (order.dir === 'asc' ? '▲' : '▼') : '' }];
+      return [key, { label, sort: sortParam({ key, dir }), ariaSort, arrow: current ? (order.dir === 'asc' ? '▲' : '▼') : '' }];
     }),
   );
 }
