@@ -14,7 +14,8 @@ describe('feedback buttons on the story page', () => {
 
   it('presses the button of the verdict the viewer gave, and names whoever else gave one', async () => {
     const storyId = await seedStory(t.db, { title: 'Probation caseloads rise again' });
-    const [{ id: itemId }] = await t.db.query<{ id: number }>('SELECT id FROM items WHERE story_id = $1', [storyId]);
+    const [row] = await t.db.query<{ id: number }>('SELECT id FROM items WHERE story_id = $1', [storyId]);
+    const itemId = row!.id;
     const po = await t.login(['press_officer'], 'pat@example.org');
     const other = await t.login(['editor'], 'eve@example.org');
     const buttons = async (cookie: string) => {
@@ -25,7 +26,7 @@ describe('feedback buttons on the story page', () => {
 
     expect(await buttons(po.cookie)).toMatchObject({ relevant: 'false', notRelevant: 'false', note: undefined });
 
-    await recordFeedback(t.db, { itemIds: [itemId!], userId: other.user.id, relevant: false, via: 'web', now: t.clock.now });
+    await recordFeedback(t.db, { itemIds: [itemId], userId: other.user.id, relevant: false, via: 'web', now: t.clock.now });
     expect(await buttons(po.cookie)).toMatchObject({ relevant: 'false', notRelevant: 'false', note: 'Marked not relevant by eve@example.org.' });
 
     const page = await t.app.inject({ url: `/stories/${storyId}`, headers: { ...HTML, cookie: po.cookie } });
