@@ -135,6 +135,8 @@ describe('sources page and WebSub callbacks', () => {
     expect((await post(`/sources/${s.id}/remove`)).headers.location).toBe('/sources');
     expect((await page('/sources')).body).not.toContain('Keep Gazette');
     expect((await page(`/sources/${s.id}`)).statusCode).toBe(404);
+    // Its hub, if it had one, is told to stop.
+    expect((await t.app.inject({ method: 'POST', url: `/websub/${s.id}`, body: 'x', headers: { 'content-type': 'text/plain' } })).statusCode).toBe(410);
     expect(await itemsOfSource(t.db, s.id)).toHaveLength(1);
     const story = await page(`/stories/${storyId}`);
     expect(story.statusCode).toBe(200);
