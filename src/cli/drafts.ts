@@ -3,7 +3,6 @@
 // this process when none serves the queue. Storage, services and queues load inside the actions.
 import type { Command } from 'commander';
 import { DRAFT_STATUSES, type Draft, type DraftStatus } from '../domain/drafts.ts';
-import { draftPageUrl } from '../services/deps.ts';
 import { config, fail, publicUrl, say, withStorage } from './context.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -44,7 +43,7 @@ export function register(program: Command): void {
     .description('one draft: its text and its history')
     .action(async (v: string) => {
       const draftId = id(v, 'draft');
-      const { getDraft, listDraftEvents } = await import('../storage/drafts.ts');
+      const [{ getDraft, listDraftEvents }, { draftPageUrl }] = await Promise.all([import('../storage/drafts.ts'), import('../services/deps.ts')]);
       const uk = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
       const { draft, events, url } = await withStorage(async (s) => ({ draft: await getDraft(s.db, draftId), events: await listDraftEvents(s.db, draftId), url: await publicUrl(s.db) }));
       if (!draft) fail(`drafts: draft ${draftId} does not exist; \`pressdesk drafts list --status ${STATUSES.join(',')}\` lists them`);
@@ -65,10 +64,11 @@ export function register(program: Command): void {
     .option('--template <name>', 'a release template (templates/releases/NAME.hbs); default: chosen by topic and sources')
     .action(async (o: { story: string; template?: string }) => {
       const storyId = id(o.story, 'story');
-      const [{ openRuntime }, { draftRelease }, { requestApproval }] = await Promise.all([
+      const [{ openRuntime }, { draftRelease }, { requestApproval }, { draftPageUrl }] = await Promise.all([
         import('../runtime.ts'),
         import('../services/draft-release.ts'),
         import('../services/request-approval.ts'),
+        import('../services/deps.ts'),
       ]);
       const opened = await openRuntime(await config(), { allowRemote: true, mayStartRedis: true });
       try {
