@@ -9,6 +9,7 @@ import { SearchQueryError } from '../../pipeline/searchquery.ts';
 import { stripHtml } from '../../pipeline/text.ts';
 import { exportStories } from '../../services/export-stories.ts';
 import { type CoverageItem, searchFacets, searchStories, storyCoverage } from '../../storage/search.ts';
+import { coverageTimeline } from '../../pipeline/coverage-timeline.ts';
 import { searchParams } from '../../pipeline/search-params.ts';
 import { activeRules } from '../../services/active-rules.ts';
 import { forgetSearch } from '../../services/forget-search.ts';
@@ -192,6 +193,7 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
       story: state,
       items: view,
       sources: [...bySource].map(([name, count]) => ({ name, count })),
+      coverage: coverageTimeline(items.map((i) => i.time), state.headline ?? `story ${state.id}`),
       decisions,
       canEdit,
       back: `/stories/${state.id}`,
