@@ -158,16 +158,28 @@ function splice(yaml: string, rs: RuleSet, edit: TopicEdit): string {
     }
     const first = seq.items[0] as Node;
     const dash = lines[lineOf(first.range![0])]!.indexOf('-');
-    const chunks = new Map<string, string[][]>();
+    // Each rule's lines, and the comment and blank lines above it: an unchanged rule keeps all of them, a rule
+    // whose query changed keeps the lines above it.
+    const old: { id: string; query: string; lead: string[]; body: string[]; used: boolean }[] = [];
     let prev = keyLine;
     for (const it of seq.items) {
       if (!isMap(it)) throw new Error('write: not a rule');
-      const k = JSON.stringify([String(it.get('id')), String(it.get('query'))]);
+      const start = lineOf((it as Node).range![0]);
       const last = lastLine(it);
-      chunks.set(k, [...(chunks.get(k) ?? []), lines.slice(prev + 1, last + 1)]);
+      old.push({ id: String(it.get('id')), query: String(it.get('query')), lead: lines.slice(prev + 1, start), body: lines.slice(start, last + 1), used: false });
       prev = last;
     }
-    const text = [lines[keyLine]!, ...rules.flatMap((r) => chunks.get(JSON.stringify([r.id, r.query]))?.shift() ?? item(r, dash))];
+    const take = (match: (o: (typeof old)[number]) => boolean) => {
+      const o = old.find((x) => !x.used && match(x));
+      if (o) o.used = true;
+      return o;
+    };
+    const text = [lines[keyLine]!];
+    for (const r of rules) {
+      const same = take((o) => o.id === r.id && o.query === r.query);
+      const edited = same ? undefined : take((o) => o.id === r.id);
+      text.push(...(same ? [...same.lead, ...same.body] : [...(edited?.lead ?? []), ...item(r, dash)]));
+    }
     changes.push({ from: keyLine, to: end + 1, text });
   };
 

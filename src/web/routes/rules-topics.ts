@@ -120,7 +120,7 @@ export async function ruleTopicRoutes(app: FastifyInstance, deps: WebDeps) {
     return sendPage(req, reply, 'rules-topic', {
       title: `Rules: ${a.topic.name}`,
       topic: a.topic,
-      version: a.active.version,
+      inUse: a.active.version,
       base: x.base ?? a.active.version,
       sections,
       days: HIT_DAYS,
