@@ -156,7 +156,10 @@ describe('checkQuery: every problem, for editors', () => {
   it('finds what parseQuery throws, and nothing when it parses, on thousands of generated queries', () => {
     const words = ['a', 'pr*', 'probat*', '"x y"', '"', '(', ')', 'AND', 'OR', 'NOT', 'NEAR/3', 'NEAR', 'NEAR/99', 'title:', 'titel:', 'case:', '&', '*', 'b'];
     let seed = 5;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let n = 0; n < 2000; n++) {
       const q = Array.from({ length: 1 + Math.floor(next() * 7) }, () => words[Math.floor(next() * words.length)]!).join(next() < 0.8 ? ' ' : '');
       let thrown: RuleSyntaxError | undefined;
