@@ -13,29 +13,14 @@ import { insertItems, type NewItem } from '../../src/storage/items.ts';
 import { activeRuleVersion, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
+import { TOPICS_YAML } from '../helpers/rules.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
 const inCi = process.env.CI === 'true';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const WIDTHS = [1280, 390];
 
-const YAML = `# Rules of the browser test: this comment must survive a save from the rows.
-exclude:
-  - id: sport
-    query: url:"bbc co uk sport"
-topics:
-  - id: prisons
-    name: Prisons
-    rules:
-      # Prison words, any form.
-      - id: prison
-        query: prison*
-  - id: probation
-    name: Probation
-    rules:
-      - id: service
-        query: '"probation service" OR probat*'
-`;
+const YAML = TOPICS_YAML;
 const item = (n: string, title: string, body: string, publishedAt: string): NewItem => ({
   identity: n, canonicalUrl: null, guid: null, url: `https://news.example/${n}`, title, summaryHtml: null, contentHtml: null, bodyText: body,
   author: null, publishedAt, categories: [], extractStatus: 'done',
@@ -158,7 +143,8 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the structured rules editor
           { id: 'prison', query: '"approved premises" OR title:(jail OR prison*)' },
           { id: 'overcrowd', query: 'overcrowd*' },
         ]);
-        expect(saved.yaml).toContain('# Rules of the browser test: this comment must survive a save from the rows.');
+        expect(saved.yaml).toContain('# Our rules: this comment stays through saves from the rows.\n');
+        expect(saved.yaml).toContain('      # Prison words.\n      - id: prison\n');
         expect(await fitsWidth(page), `${width} px scrolls sideways after saving`).toBe(true);
         await shot(page, `topic-${width}-4-saved`);
         expect(offsite).toEqual([]);

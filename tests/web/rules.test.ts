@@ -6,6 +6,7 @@ import { activeVersionNumber, getRuleVersion, latestRetagRun } from '../../src/s
 import { addSource } from '../../src/storage/sources.ts';
 import { feedbackLink } from '../../src/web/routes/feedback.ts';
 import { backends } from '../helpers/db.ts';
+import { TOPICS_YAML } from '../helpers/rules.ts';
 import { FORM, form, HTML, type TestApp, csrfFrom, startTestApp } from './app.ts';
 
 const YAML = `topics:
@@ -150,23 +151,7 @@ for (const b of backends()) {
   });
 
   describe.skipIf(!b.available)(`rules by topic (${b.name})`, () => {
-    const TOPICS = `# Our rules: this comment stays through saves from the rows.
-exclude:
-  - id: sport
-    query: url:"bbc co uk sport"
-topics:
-  - id: prisons
-    name: Prisons
-    rules:
-      # Prison words.
-      - id: prison
-        query: prison*
-  - id: probation
-    name: Probation
-    rules:
-      - id: service
-        query: '"probation service" OR probat*'
-`;
+    const TOPICS = TOPICS_YAML;
     let t: TestApp;
     let cookie: string;
     beforeAll(async () => {

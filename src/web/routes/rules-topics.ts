@@ -150,7 +150,7 @@ export async function ruleTopicRoutes(app: FastifyInstance, deps: WebDeps) {
     if (edit) {
       const s = edit[2] as Section;
       if (edit[1] === 'add') rows[s].push({ id: '', query: '' });
-      else rows[s].splice(Number(edit[3]), 1);
+      else rows[s].splice(posted.names[s].indexOf(`${s}.${edit[3]}`) >>> 0, 1); // a name not posted removes nothing
       return page(req, reply, a, rows, { ...kept, focus: edit[1] === 'add' ? `${s}-${rows[s].length - 1}` : undefined });
     }
     const check = checkRows(rows);
