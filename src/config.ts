@@ -47,6 +47,7 @@ const schema = z.object({
   DIGEST_WEEKLY_DAY: z
     .enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], { message: 'must be a day of the week, e.g. monday' })
     .default('monday'),
+  SPIKE_ALERTS: bool.default(true),
   MAIL_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   PARSE_WORKERS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(Math.min(2, availableParallelism())),
   PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(10).max(600_000).default(5000),
@@ -77,6 +78,8 @@ export interface Config {
   workerConcurrency: number;
   /** poll-source jobs per process: they mostly wait on the network, and polls started together share statements. */
   pollConcurrency: number;
+  /** Email press officers once a day per topic that spikes. */
+  spikeAlerts: boolean;
   /** Polls of one host claimed and not yet recorded, at most. */
   pollPerHost: number;
   /** Politeness: a host's next poll, claimed as its last one ends, waits this long. */
@@ -146,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestDailyAt: e.DIGEST_DAILY_AT,
     digestWeeklyDay: e.DIGEST_WEEKLY_DAY,
     mailWebhookSecret: e.MAIL_WEBHOOK_SECRET,
+    spikeAlerts: e.SPIKE_ALERTS,
     parseWorkers: e.PARSE_WORKERS,
     parseTimeoutMs: e.PARSE_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

@@ -24,7 +24,7 @@ export interface JobData {
 export const SEND_JOB_OPTIONS: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 30_000 } };
 
 /** Repeatable maintenance tasks and how often they run (ms); workers/maintenance.ts maps each to a service. */
-export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000, 'release-approved': 60_000 } as const;
+export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000, 'release-approved': 60_000, 'spike-alerts': 15 * 60_000 } as const;
 
 const WEEKDAY_NUMBER = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 } as const;
 

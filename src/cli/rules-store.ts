@@ -111,13 +111,9 @@ export function register(program: Command): void {
     .option('--limit <n>', 'items to print (all are counted)', '20')
     .description('run one query over stored items: matching items with [highlighted] terms, and the count')
     .action(async (query: string, opts: { since: string; limit: string }) => {
-      const [{ parseQuery, RuleSyntaxError }, { runBacktest }, { backtestStore }] = await Promise.all([import('../rules/query.ts'), import('../pipeline/backtest.ts'), store()]);
-      try {
-        parseQuery(query);
-      } catch (err) {
-        if (err instanceof RuleSyntaxError) fail(`rules: col ${err.offset + 1}: ${err.message}`);
-        throw err;
-      }
+      const [{ checkQuery }, { runBacktest }, { backtestStore }] = await Promise.all([import('../rules/query.ts'), import('../pipeline/backtest.ts'), store()]);
+      const wrong = checkQuery(query);
+      if (wrong.length) fail(wrong.map((e) => `rules: col ${e.offset + 1}: ${e.message}`).join('\n'));
       const since = flag('rules: --since', () => parseSince(opts.since, new Date()));
       await withStorage(async (s) => {
         // A backtest from no rules to this one query: its "gained" items are the matches.

@@ -128,6 +128,8 @@ export interface SearchFilters {
   source?: string;
   since?: Date;
   until?: Date;
+  /** Only items that carry a topic (the desk's "relevant"); unset lists everything fetched. */
+  relevant?: boolean;
 }
 
 /** One matched item of a story in the archive. */

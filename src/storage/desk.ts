@@ -88,3 +88,26 @@ export async function feedbackSince(db: Db, since: Date | null): Promise<{ relev
   );
   return { relevant: Number(r?.yes ?? 0), notRelevant: Number(r?.no ?? 0) };
 }
+
+/** Records today's alert for each spiking topic not alerted yet today; answers the topics recorded now. */
+export async function claimSpikeAlerts(db: Db, day: string, spikes: { topic: string; recent: number; usual: number }[], now: Date): Promise<string[]> {
+  if (!spikes.length) return [];
+  const rows = await db.query<{ topic: string }>(
+    `INSERT INTO spike_alerts (topic, day, recent, usual, sent_at)
+     SELECT x.topic, $1::date, x.recent, x.usual, $5 FROM unnest($2::text[], $3::int[], $4::real[]) AS x(topic, recent, usual)
+     ON CONFLICT DO NOTHING RETURNING topic`,
+    [day, spikes.map((s) => s.topic), spikes.map((s) => s.recent), spikes.map((s) => s.usual), now],
+  );
+  return rows.map((r) => String(r.topic));
+}
+
+/** Forgets a claim whose email could not be sent, so the next run tries again. */
+export async function releaseSpikeAlert(db: Db, day: string, topic: string): Promise<void> {
+  await db.query('DELETE FROM spike_alerts WHERE topic = $1 AND day = $2::date', [topic, day]);
+}
+
+/** Press officers' (and admins') addresses. */
+export async function pressOfficerEmails(db: Db): Promise<string[]> {
+  const rows = await db.query<{ email: string }>(`SELECT email FROM users WHERE roles && ARRAY['press_officer', 'admin']::text[] ORDER BY email`);
+  return rows.map((r) => r.email);
+}

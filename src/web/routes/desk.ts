@@ -2,7 +2,6 @@
 //   GET /              visitors: where to log in or sign up; staff: their desk (services/show-desk.ts)
 //   GET /desk/panels   the desk's panels alone, for desk.js to refresh every 30 s (the page works without it)
 //   GET /trends        topic volume by hour over 7 days and by day over 30, spikes flagged
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../domain/types.ts';
 import { findSpikes } from '../../pipeline/spikes.ts';
@@ -18,7 +17,6 @@ import { loadSession } from '../session.ts';
 import { ANY_ROLE } from '../roles.ts';
 import { queueRow } from './draft-view.ts';
 
-const script = readFileSync(new URL('../static/desk.js', import.meta.url));
 const DAY = 86_400_000;
 
 export async function deskRoutes(app: FastifyInstance, deps: WebDeps) {
@@ -46,10 +44,6 @@ export async function deskRoutes(app: FastifyInstance, deps: WebDeps) {
     const user = (await loadSession(req, reply))!;
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderTemplate('partials/desk-panels', await panels(user.roles)));
   });
-
-  app.get('/static/desk.js', { config: { auth: 'public' } }, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script),
-  );
 
   app.get('/trends', { config: { auth: ['press_officer', 'editor'] } }, async (req: FastifyRequest<{ Querystring: { topic?: string } }>, reply: FastifyReply) => {
     const at = now();

@@ -12,6 +12,7 @@ import { queueRoutes } from './queues.ts';
 import { releaseAdminRoutes } from './releases-admin.ts';
 import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
+import { ruleTopicRoutes } from './rules-topics.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
 import { subscriberRoutes } from './subscribers.ts';
@@ -33,6 +34,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await topicSettingsRoutes(app, deps); // lines to take, draft policy, duty rota
   await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
+  await ruleTopicRoutes(app, deps); // the structured editor: one topic's rules as rows
   await feedbackRoutes(app, deps);
   await contactRoutes(app, deps);
   await releaseAdminRoutes(app, deps); // the press office's releases

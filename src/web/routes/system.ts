@@ -1,5 +1,5 @@
-// Health, metrics, the stylesheet, the favicon and the outbox. (Home: desk.ts.)
-import { readFileSync } from 'node:fs';
+// Health, metrics, the stylesheet, the pages' scripts, the favicon and the outbox. (Home: desk.ts.)
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listOutbox } from '../../adapters/mailer.ts';
@@ -10,8 +10,11 @@ import { sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
 import { loadSession } from '../session.ts';
 
-const css = readFileSync(new URL('../static/pressdesk.css', import.meta.url));
-const icon = readFileSync(new URL('../static/favicon.svg', import.meta.url));
+const STATIC = new URL('../static/', import.meta.url);
+const css = readFileSync(new URL('pressdesk.css', STATIC));
+const icon = readFileSync(new URL('favicon.svg', STATIC));
+// The pages' own small scripts (CSP: script-src 'self'), read once: /static/NAME.js for each file there.
+const scripts = new Map(readdirSync(STATIC).filter((f) => /^[a-z-]+\.js$/.test(f)).map((f) => [f, readFileSync(new URL(f, STATIC))]));
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -37,6 +40,12 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!directLoopback(req)) return sendError(req, reply, 404, 'metrics: served to loopback clients only — scrape from the same machine');
     reply.type(metrics.contentType);
     return metrics.metrics();
+  });
+
+  app.get<{ Params: { name: string } }>('/static/:name.js', { config: { auth: 'public' } }, async (req, reply) => {
+    const body = scripts.get(`${req.params.name}.js`);
+    if (!body) return sendError(req, reply, 404, `nothing at ${req.url}`);
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(body);
   });
 
   app.get('/static/pressdesk.css', { config: { auth: 'public' } }, async (_req, reply) =>
