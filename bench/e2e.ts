@@ -1,4 +1,4 @@
-// `npm run bench -- e2e [--feeds 1000] [--items 50] [--hosts 100] [--db pg|embedded|both] [--pg URL] [--peers newsboat,rss2email|none] [--profile DIR]`
+// `npm run bench -- e2e [--feeds 1000] [--items 50] [--hosts 100] [--db pg|embedded|both|none] [--pg URL] [--peers newsboat,rss2email|none] [--profile DIR]`
 // pressdesk as users run it: `pressdesk start` as a real process, `pressdesk sources import FEEDS.opml` as a real
 // command, then the clock runs until every item is stored, tagged and placed in a story (read from the
 // database every 250 ms). The feeds are served by a child process on --hosts loopback addresses
@@ -34,7 +34,7 @@ const ITEMS = Number(arg('items', '50'));
 const HOSTS = Math.min(250, Number(arg('hosts', '100')));
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 const PG = arg('pg', config.testDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test');
-const DBS = arg('db', 'both') === 'both' ? ['pg', 'embedded'] : [arg('db', 'both')];
+const DBS = arg('db', 'both') === 'both' ? ['pg', 'embedded'] : arg('db', 'both') === 'none' ? [] : [arg('db', 'both')];
 const PEERS = arg('peers', 'newsboat,rss2email').split(',').filter((p) => p && p !== 'none');
 /** --profile DIR: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools). */
 const PROFILE = arg('profile', '');
@@ -199,12 +199,15 @@ async function bench() {
       if (!PEERS.includes(name)) return;
       process.stderr.write(`e2e: ${name}…\n`);
       peers[name] = name === 'newsboat' ? await newsboatCold(feeds.urls) : await rss2emailCold(feeds.urls);
+      // Said at once too, so a long run that is stopped later still leaves its figures.
+      process.stderr.write(`e2e: ${name}: ${JSON.stringify(peers[name])}\n`);
     };
     await peer('newsboat');
     const runs: Run[] = [];
     for (const kind of DBS) {
       process.stderr.write(`e2e: pressdesk on ${kind}…\n`);
       runs.push(await runPressdesk(kind, feeds.urls));
+      process.stderr.write(`e2e: pressdesk on ${kind}: ${JSON.stringify(runs.at(-1))}\n`);
     }
     await peer('rss2email');
     const nb = peers.newsboat && !('error' in peers.newsboat) ? peers.newsboat : undefined;
