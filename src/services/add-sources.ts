@@ -14,11 +14,16 @@ export interface AddedSource {
 }
 
 export async function addSources(deps: SourceDeps, specs: SourceSpec[], actor: Actor, progress?: (done: number) => void): Promise<AddedSource[]> {
-  const out: AddedSource[] = [];
-  for (const spec of specs) {
-    out.push(await deps.db.tx((t) => addOne(t, deps.now(), spec, actor)));
-    progress?.(out.length);
-  }
+  // One transaction for the lot: beside a running embedded server each transaction over its admin socket
+  // waits its turn behind the polls it starts, so one per source made a 1,000-feed import take many minutes.
+  const out = await deps.db.tx(async (t) => {
+    const done: AddedSource[] = [];
+    for (const spec of specs) {
+      done.push(await addOne(t, deps.now(), spec, actor));
+      progress?.(done.length);
+    }
+    return done;
+  });
   if (deps.queues && out.some((r) => r.outcome !== 'existing')) await startPolls(deps);
   return out;
 }
