@@ -27,6 +27,7 @@ import { createUser } from '../src/storage/users.ts';
 import { processorsFor } from '../workers/index.ts';
 import { VOCAB } from './_vocab.ts';
 import { openBenchDb } from './_db.ts';
+import { dropPrefix } from './_redis.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -320,13 +321,7 @@ console.log(`target    steady p95 < ${TARGET_MS} ms: ${ok ? 'PASS' : 'MISS'} (${
 for (const w of workers) await w.stop(1000);
 for (const w of workers) (w.worker.opts.connection as { disconnect?: () => void }).disconnect?.();
 await queues.close();
-// Everything under this run's prefix goes: job hashes, lists, events, markers.
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  if (keys.length) await redis.del(...keys);
-  cursor = next;
-} while (cursor !== '0');
+await dropPrefix(redis, prefix);
 redis.disconnect();
 mailer.close();
 await smtp.close();

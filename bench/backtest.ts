@@ -3,12 +3,14 @@
 // Items are synthetic news (about 1 in 7 justice-related), all inside the 30-day window, in an in-memory
 // PGlite (or a fresh schema of PostgreSQL with --pg), analysed after the load as autovacuum would. Cases: a
 // narrow edit (one rule added to one topic), a broad edit (a global exclude changed: every topic affected),
-// each run as the rules page runs it (runBacktest over backtestStore), and the naive way (tag every item twice).
+// each run as the rules page runs it (runBacktest over backtestStore), and the naive way (tag every item twice);
+// and the structured editor's hits per row (one row, and all of a topic's rows in one pass).
 import { runBacktest } from '../src/pipeline/backtest.ts';
 import { tag } from '../src/pipeline/tag.ts';
 import { compileRules } from '../src/rules/compile.ts';
 import { shippedRulePack } from '../src/rules/pack.ts';
 import { loadRuleSet } from '../src/rules/ruleset.ts';
+import { countQueryHits } from '../src/services/count-query-hits.ts';
 import { type Db, openPglite, openPostgres } from '../src/storage/db.ts';
 import { itemWords } from '../src/pipeline/words.ts';
 import { insertItems, type NewItem } from '../src/storage/items.ts';
@@ -144,6 +146,16 @@ for (const [label, edited] of [['backtest, narrow edit (one rule added)', narrow
   const m = await time(label, async () => {
     const r = await runBacktest(current, edited, backtestStore(db, since), { limit: 50 });
     return `${r.tagged} passed the screen, ${r.gainedCount} gained, ${r.lostCount} lost`;
+  });
+  ratios.push([label, m]);
+}
+// The structured editor's hits per row (countQueryHits: the same store, counts only): one row as you type it,
+// and every row of a topic in one request, as the page does when it opens.
+const rows = current.topics.find((t) => t.id === 'probation')!.rules.map((r) => r.query);
+for (const [label, queries] of [['hits: one row (a rule of probation)', rows.slice(0, 1)], [`hits: a topic's ${rows.length} rows at once`, rows]] as const) {
+  const m = await time(label, async () => {
+    const r = await countQueryHits({ db }, { queries: [...queries], since });
+    return `${r.counts.reduce((a, n) => (a ?? 0) + (n ?? 0), 0)} matches of ${r.scanned}`;
   });
   ratios.push([label, m]);
 }

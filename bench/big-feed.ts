@@ -31,6 +31,7 @@ import { addSource } from '../src/storage/sources.ts';
 import { pollSource } from '../src/services/poll-source.ts';
 import { startLoopbackServer } from '../tests/helpers/loopback-server.ts';
 import { openBenchDb } from './_db.ts';
+import { dropPrefix } from './_redis.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,12 +95,7 @@ async function child(url: string) {
   } finally {
     await queues.close();
     await parsePool.close();
-    let cursor = '0';
-    do {
-      const [n, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = n;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await dropPrefix(redis, prefix);
     await redis.quit();
     await store.close();
   }

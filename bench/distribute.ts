@@ -30,6 +30,7 @@ import { createUser } from '../src/storage/users.ts';
 import { seedStory } from '../tests/helpers/drafts.ts';
 import { processorsFor } from '../workers/index.ts';
 import { openBenchDb } from './_db.ts';
+import { dropPrefix } from './_redis.ts';
 import { exactlyOnce, mb, nodemailerBaseline, sampleRss, startSink } from './_smtp.ts';
 
 const arg = (name: string, dflt: string) => {
@@ -146,12 +147,7 @@ try {
   );
   mailer.close();
   await queues.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await dropPrefix(redis, prefix);
   redis.disconnect();
   await sink.close();
   await store.close();

@@ -16,9 +16,7 @@
 // `pressdesk worker` scales out; --concurrency is then the total in flight, split between them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import Parser from 'rss-parser';
@@ -31,7 +29,8 @@ import { addSource } from '../src/storage/sources.ts';
 import { type RouteSpec, startLoopbackServer } from '../tests/helpers/loopback-server.ts';
 import type { IngestDeps } from '../src/services/deps.ts';
 import { type PollSummary, pollSource } from '../src/services/poll-source.ts';
-import { VOCAB } from './_vocab.ts';
+import { type Mix, feedMaker } from './_feeds.ts';
+import { newsboatCold } from './_peers.ts';
 import { openBenchDb } from './_db.ts';
 
 const arg = (name: string, dflt: string) => {
@@ -44,68 +43,9 @@ const ITEMS = Number(arg('items', '50'));
 const CONCURRENCY = Number(arg('concurrency', String(config.pollConcurrency)));
 const PG = arg('pg', config.testDatabaseUrl ?? '');
 const PROCESSES = Math.max(1, Number(arg('processes', '1')));
+const MIX = arg('mix', 'news') as Mix;
 
-const WORDS = ('probation officer prison governor court hearing parole board youth justice family court cafcass caseload staff ' +
-  'union napo inspectorate report minister announcement funding crisis shortage recruitment violence drugs release licence ' +
-  'sentence magistrates crown tribunal backlog reform council housing hospital school transport weather football').split(' ');
-
-// --mix news (default): items read like a news day. Most stories are about something else, 1 in 7 is a justice
-// story (a few of the words above among the rest), and 3 in 10 items are syndicated copies of a story another
-// feed also carries, with a word or two changed. --mix dense: every word from the justice list above, as the
-// earlier runs in docs/ingestion.md had (every item matches every topic; the titles make a handful of giant
-// stories).
-const MIX = arg('mix', 'news');
-
-function rng(seed: number): () => number {
-  let x = (seed * 2654435761) >>> 0;
-  return () => {
-    x = (x * 1103515245 + 12345) >>> 0;
-    return x;
-  };
-}
-
-function dense(seed: number, words: number): string {
-  const next = rng(seed);
-  return Array.from({ length: words }, () => WORDS[next() % WORDS.length]!).join(' ');
-}
-
-/** `words` words of story `story`, as item `item` tells it: ~1 word in 8 its own. */
-function news(story: number, item: number, words: number): string {
-  const base = rng(story);
-  const own = rng(item + 1e9);
-  const justice = story % 7 === 0;
-  const out: string[] = [];
-  for (let i = 0; i < words; i++) {
-    const b = base();
-    if (justice && b % 11 === 0) out.push(WORDS[(b >>> 8) % 30]!);
-    else out.push(VOCAB[(own() % 8 === 0 ? own() : b >>> 4) % VOCAB.length]!);
-  }
-  return out.join(' ');
-}
-
-/** Title and description of item n: its own story, or (3 in 10) a copy of a story shared across feeds. */
-function item(n: number): { title: string; description: string } {
-  if (MIX === 'dense') return { title: dense(n, 9), description: dense(n + 7, 90) };
-  const r = rng(n)();
-  const story = r % 10 < 3 ? 1e8 + (r >>> 8) % Math.max(1, Math.floor((FEEDS * ITEMS) / 20)) : n;
-  return { title: news(story, n, 9), description: news(story + 5e8, n, 90) };
-}
-
-/** Feed f; `grown`: as it reads after one more story, which pushes the oldest out (the changed round). */
-function feed(f: number, grown = false): string {
-  const items: string[] = [];
-  const entry = (n: number, i: number | string) => {
-    const it = item(n);
-    return (
-      `<item><guid isPermaLink="false">bench-${n}</guid><title>${it.title}</title><link>https://news.example/${f}/${i}</link>` +
-      `<description>&lt;p&gt;${it.description}&lt;/p&gt;</description><pubDate>Thu, 19 Nov 2026 08:${String(Number(i) % 60 || 0).padStart(2, '0')}:00 GMT</pubDate>` +
-      `<category>Justice</category></item>`
-    );
-  };
-  if (grown) items.push(entry(FEEDS * ITEMS + f, 'new'));
-  for (let i = 0; i < ITEMS - (grown ? 1 : 0); i++) items.push(entry(f * ITEMS + i, i));
-  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed ${f}</title><link>https://news.example/${f}</link>${items.join('')}</channel></rss>`;
-}
+const { feed } = feedMaker({ feeds: FEEDS, items: ITEMS, mix: MIX });
 
 const openDb = () => openBenchDb(PG);
 
@@ -244,33 +184,6 @@ function startParts(n: number, schema: string) {
         c.child.stdin.end();
       }))),
   };
-}
-
-/** newsboat's cold refresh of these feed URLs into a fresh cache: seconds and the items it stored, or why not. */
-async function newsboatCold(urls: string[]): Promise<{ s: number; items: number } | { error: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'pressdesk-newsboat-'));
-  const run = (args: string[]) =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn('newsboat', [...args, '-u', join(dir, 'urls'), '-c', join(dir, 'cache.db'), '-C', join(dir, 'config')], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c));
-      child.stderr.on('data', (c: Buffer) => (out += c));
-      child.once('error', (e) => resolve({ code: -1, out: e.message }));
-      child.once('exit', (code) => resolve({ code, out }));
-    });
-  try {
-    writeFileSync(join(dir, 'urls'), `${urls.join('\n')}\n`);
-    writeFileSync(join(dir, 'config'), 'reload-threads 8\n');
-    const t = performance.now();
-    const reload = await run(['-x', 'reload']);
-    const s = (performance.now() - t) / 1000;
-    if (reload.code !== 0) return { error: `newsboat -x reload: ${reload.out.trim() || `exit ${reload.code}`} (Debian: apt-get install newsboat)` };
-    const unread = await run(['-x', 'print-unread']);
-    const items = Number(/^(\d+)/.exec(unread.out.trim())?.[1]);
-    return Number.isFinite(items) ? { s, items } : { error: `newsboat -x print-unread said: ${unread.out.trim()}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function bench() {

@@ -1,6 +1,7 @@
 // The `pressdesk` command. Each command group lives in src/cli/<group>.ts and exports register(program).
+// Registering a command group imports only commander and light modules (see src/cli/context.ts), so `--help`,
+// which registers them all, starts in a fraction of a second.
 import { Command } from 'commander';
-import { ConfigError } from './config.ts';
 import { CliError, type WorkerTable, setWorkers } from './cli/context.ts';
 
 type Register = (program: Command) => void;
@@ -44,13 +45,28 @@ export async function buildProgram(command?: string): Promise<Command> {
 
 /** Errors that are the user's to fix: one line, exit 1. The heavy modules are loaded by then if they threw. */
 async function isKnown(e: unknown): Promise<boolean> {
-  if (e instanceof ConfigError || e instanceof CliError) return true;
-  const [{ StorageError }, { QueuePrefixTaken, RedisUnavailable }] = await Promise.all([import('./storage/open.ts'), import('./adapters/redis.ts')]);
-  return e instanceof StorageError || e instanceof RedisUnavailable || e instanceof QueuePrefixTaken;
+  if (e instanceof CliError) return true;
+  const [{ ConfigError }, { StorageError }, { QueuePrefixTaken, RedisUnavailable }] = await Promise.all([
+    import('./config.ts'),
+    import('./storage/open.ts'),
+    import('./adapters/redis.ts'),
+  ]);
+  return e instanceof ConfigError || e instanceof StorageError || e instanceof RedisUnavailable || e instanceof QueuePrefixTaken;
+}
+
+/** A reader that stops early (`pressdesk sources list | head -1`) closes the pipe: end quietly, as a command
+ *  killed by SIGPIPE would, instead of dying on EPIPE with a stack trace. */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = process.exit) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    exit(0);
+  });
 }
 
 export async function main(argv: string[], opts: { workers?: WorkerTable } = {}) {
   if (opts.workers) setWorkers(opts.workers);
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   try {
     await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (err) {

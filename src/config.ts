@@ -36,6 +36,8 @@ const schema = z.object({
   FETCH_ALLOW_PRIVATE: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(8),
   POLL_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(48),
+  POLL_PER_HOST: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(2),
+  POLL_HOST_DELAY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(0),
   SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(600),
   DIGEST_SEND_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100_000).default(1200),
   MAX_ITEMS_PER_POLL: z.coerce.number({ message: 'must be a number' }).int().min(0).max(1_000_000).default(500),
@@ -45,6 +47,7 @@ const schema = z.object({
   DIGEST_WEEKLY_DAY: z
     .enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], { message: 'must be a day of the week, e.g. monday' })
     .default('monday'),
+  SPIKE_ALERTS: bool.default(true),
   MAIL_WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   PARSE_WORKERS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(Math.min(2, availableParallelism())),
   PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(10).max(600_000).default(5000),
@@ -64,6 +67,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   publicUrl: string;
+  /** PUBLIC_URL was not set: publicUrl is http://localhost:PORT (the CLI then uses what the server recorded). */
+  publicUrlIsDefault: boolean;
   /** Unset: generated on first run and kept in dataDir/secret.key. */
   secretKey?: string;
   port: number;
@@ -73,6 +78,12 @@ export interface Config {
   workerConcurrency: number;
   /** poll-source jobs per process: they mostly wait on the network, and polls started together share statements. */
   pollConcurrency: number;
+  /** Email press officers once a day per topic that spikes. */
+  spikeAlerts: boolean;
+  /** Polls of one host claimed and not yet recorded, at most. */
+  pollPerHost: number;
+  /** Politeness: a host's next poll, claimed as its last one ends, waits this long. */
+  pollHostDelayMs: number;
   /** Release emails per minute across all processes (a sliding window); 0 = no limit. */
   sendPerMinute: number;
   /** Digest emails per minute across all processes (its own window, so a daily digest never holds up a
@@ -120,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlIsDefault: e.PUBLIC_URL === undefined,
     secretKey: e.SECRET_KEY,
     port: e.PORT,
     host: e.HOST,
@@ -127,6 +139,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fetchAllowPrivate: e.FETCH_ALLOW_PRIVATE,
     workerConcurrency: e.WORKER_CONCURRENCY,
     pollConcurrency: e.POLL_CONCURRENCY,
+    pollPerHost: e.POLL_PER_HOST,
+    pollHostDelayMs: e.POLL_HOST_DELAY_MS,
     sendPerMinute: e.SEND_PER_MINUTE,
     digestPerMinute: e.DIGEST_SEND_PER_MINUTE,
     maxItemsPerPoll: e.MAX_ITEMS_PER_POLL,
@@ -135,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestDailyAt: e.DIGEST_DAILY_AT,
     digestWeeklyDay: e.DIGEST_WEEKLY_DAY,
     mailWebhookSecret: e.MAIL_WEBHOOK_SECRET,
+    spikeAlerts: e.SPIKE_ALERTS,
     parseWorkers: e.PARSE_WORKERS,
     parseTimeoutMs: e.PARSE_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

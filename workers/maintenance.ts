@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { JobData } from '../src/adapters/queues.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { alertSpikes } from '../src/services/alert-spikes.ts';
 import { chaseDrafts } from '../src/services/chase-drafts.ts';
 import { housekeep } from '../src/services/housekeep.ts';
 import { releaseApproved } from '../src/services/release-approved.ts';
@@ -20,6 +21,8 @@ export const maintenance =
         return chaseDrafts(rt);
       case 'release-approved':
         return releaseApproved(rt);
+      case 'spike-alerts':
+        return alertSpikes(rt);
       default:
         throw new UnrecoverableError(`maintenance: unknown task ${job.data.task}`);
     }

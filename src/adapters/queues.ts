@@ -2,22 +2,9 @@
 // locks make every hop idempotent, so a job that runs twice does no harm.
 import { type Job, type JobsOptions, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { QueueName } from '../domain/queues.ts';
 
-// A queue is named here only once a worker in workers/ consumes it (one file per queue).
-export const QUEUE_NAMES = [
-  'maintenance', // repeatable housekeeping: schedule due polls, renew WebSub leases, chase drafts
-  'poll-source',
-  'process-item',
-  'retag',
-  'draft-release',
-  'request-approval',
-  'distribute', // a release to its recipients: delivery rows, then one send-email job each
-  'send-email', // one delivery: one email through the pooled SMTP transport
-  'digests', // build a frequency's digests due now, then one send-digests job per chunk
-  'send-digests', // a chunk of built digests through the pooled SMTP transport
-  'retrain-relevance', // learn the relevance model again from press officers' verdicts (hourly, or asked for)
-] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+export { QUEUE_NAMES, type QueueName } from '../domain/queues.ts';
 
 export interface JobData {
   maintenance: { task: string };
@@ -39,7 +26,7 @@ export interface JobData {
 export const SEND_JOB_OPTIONS: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 30_000 } };
 
 /** Repeatable maintenance tasks and how often they run (ms); workers/maintenance.ts maps each to a service. */
-export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000, 'release-approved': 60_000 } as const;
+export const MAINTENANCE_TASKS = { 'schedule-polls': 15_000, 'websub-renew': 5 * 60_000, 'chase-drafts': 60_000, 'release-approved': 60_000, 'spike-alerts': 15 * 60_000 } as const;
 
 const WEEKDAY_NUMBER = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 } as const;
 

@@ -2,9 +2,6 @@
 // spreadsheet. Import reports each bad row as FILE:line: reason (stderr) and imports the rest.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { contactsCsv } from '../pipeline/contacts-export.ts';
-import { importContacts } from '../services/import-contacts.ts';
-import { listAllContacts } from '../storage/contacts.ts';
 import { fail, say, withStorage } from './context.ts';
 
 export function register(program: Command) {
@@ -20,6 +17,7 @@ export function register(program: Command) {
       } catch (err) {
         fail(`contacts: cannot read ${file}: ${(err as Error).message}`);
       }
+      const { importContacts } = await import('../services/import-contacts.ts');
       const r = await withStorage((s) => importContacts({ db: s.db, now: () => new Date() }, csv));
       for (const p of r.problems) say(`${file}:${p.line}: ${p.message}`);
       say(`contacts: ${r.created} added, ${r.updated} updated${r.merged ? `, ${r.merged} duplicate rows merged` : ''}${r.problems.length ? `, ${r.problems.length} rows skipped (above)` : ''}`);
@@ -29,6 +27,7 @@ export function register(program: Command) {
     .command('export')
     .description('print every contact as CSV, in the columns `contacts import` reads')
     .action(async () => {
+      const [{ contactsCsv }, { listAllContacts }] = await Promise.all([import('../pipeline/contacts-export.ts'), import('../storage/contacts.ts')]);
       const all = await withStorage((s) => listAllContacts(s.db));
       process.stdout.write(contactsCsv(all));
     });

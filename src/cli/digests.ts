@@ -1,15 +1,9 @@
 // `pressdesk digest run --frequency daily|weekly|instant [--now ISO]`: builds the digests due at that moment
 // and sends them (and any an earlier run left unsent), then exits. `pressdesk subscribers list|suppress`.
 import type { Command } from 'commander';
-import { createMailer } from '../adapters/mailer.ts';
-import { FREQUENCIES, type Frequency, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../domain/digests.ts';
-import { resolveSecret } from '../runtime.ts';
-import { buildDigests } from '../services/build-digests.ts';
-import { type SendDigestsResult, sendDigests } from '../services/send-digests.ts';
-import { SUPPRESSION_REASONS, type SuppressionReason, suppressAddress } from '../services/suppress-address.ts';
-import { unsettledDigestIds } from '../storage/digests.ts';
-import { listSubscribers } from '../storage/subscribers.ts';
-import { config, fail, say, withStorage } from './context.ts';
+import { FREQUENCIES, type Frequency, SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, type SubscriberStatus, type SuppressionReason } from '../domain/digests.ts';
+import type { SendDigestsResult } from '../services/send-digests.ts';
+import { config, fail, publicUrl, say, withStorage } from './context.ts';
 
 // A 4xx ("try later") is tried again within the run after these pauses; what is still refused stays pending
 // for the next run (or the scheduled workers).
@@ -32,11 +26,19 @@ export function register(program: Command) {
       if (!Number.isFinite(start)) fail(`digest: --now must be a date and time in ISO 8601, e.g. 2026-12-07T07:00:00Z (got ${o.now})`);
       const began = Date.now();
       const now = () => new Date(start + (Date.now() - began));
-      const c = config();
+      const [c, { createMailer }, { resolveSecret }, { buildDigests }, { sendDigests }, { unsettledDigestIds }] = await Promise.all([
+        config(),
+        import('../adapters/mailer.ts'),
+        import('../runtime.ts'),
+        import('../services/build-digests.ts'),
+        import('../services/send-digests.ts'),
+        import('../storage/digests.ts'),
+      ]);
       const mailer = createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom, outboxDir: `${c.dataDir}/outbox` });
       try {
         const r = await withStorage(async (s) => {
-          const deps = { db: s.db, mailer, config: c, secret: resolveSecret(c), now };
+          // Subscribers' links point where the server is, even from a shell without its PUBLIC_URL.
+          const deps = { db: s.db, mailer, config: { ...c, publicUrl: await publicUrl(s.db) }, secret: resolveSecret(c), now };
           const built = await buildDigests(deps, frequency, { onProgress: (n) => say(`digest: built for ${n} subscribers…`) });
           let ids = await unsettledDigestIds(s.db, { frequency });
           say(`digest: ${frequency} ${built.period}: ${built.subscribers} subscribers due, ${built.toSend.length} new digests, ${built.empty} empty; sending ${ids.length}`);
@@ -90,6 +92,7 @@ export function register(program: Command) {
     .option('--status <s>', `only one status: ${SUBSCRIBER_STATUSES.join(', ')}`)
     .action(async (o: { json?: boolean; status?: string }) => {
       if (o.status && !SUBSCRIBER_STATUSES.includes(o.status as SubscriberStatus)) fail(`subscribers: --status must be one of ${SUBSCRIBER_STATUSES.join(', ')}`);
+      const { listSubscribers } = await import('../storage/subscribers.ts');
       const rows = await withStorage((s) => listSubscribers(s.db, { status: o.status as SubscriberStatus | undefined }));
       for (const r of rows) {
         if (o.json) process.stdout.write(`${JSON.stringify({ id: r.id, email: r.email, status: r.status, frequency: r.frequency, topics: r.topics, createdAt: r.createdAt, confirmedAt: r.confirmedAt, unsubscribedAt: r.unsubscribedAt })}\n`);
@@ -105,6 +108,7 @@ export function register(program: Command) {
     .action(async (email: string, o: { reason: string }) => {
       if (!SUPPRESSION_REASONS.includes(o.reason as SuppressionReason)) fail(`subscribers: --reason must be one of ${SUPPRESSION_REASONS.join(', ')}`);
       if (!email.includes('@')) fail(`subscribers: ${email} is not an email address`);
+      const { suppressAddress } = await import('../services/suppress-address.ts');
       const r = await withStorage((s) => suppressAddress({ db: s.db, now: () => new Date() }, email, o.reason as SuppressionReason));
       say(`subscribers: ${email.toLowerCase()} suppressed (${o.reason})${r.subscriber ? '; its subscription ended' : ''}`);
     });

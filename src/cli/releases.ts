@@ -1,7 +1,5 @@
 // `pressdesk releases list [--json]`: releases with their state and how their emails went.
 import type { Command } from 'commander';
-import { countDeliveries } from '../storage/deliveries.ts';
-import { listReleases } from '../storage/releases.ts';
 import { say, withStorage } from './context.ts';
 
 const when = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
@@ -15,6 +13,7 @@ export function register(program: Command) {
     .option('--json', 'one JSON object per line')
     .option('--limit <n>', 'how many', '100')
     .action(async (o: { json?: boolean; limit: string }) => {
+      const [{ countDeliveries }, { listReleases }] = await Promise.all([import('../storage/deliveries.ts'), import('../storage/releases.ts')]);
       const rows = await withStorage(async (s) => {
         const list = await listReleases(s.db, { limit: Math.max(1, Number(o.limit) || 100) });
         return Promise.all(list.map(async (r) => ({ release: r, deliveries: await countDeliveries(s.db, r.id) })));

@@ -1,17 +1,18 @@
 // `pressdesk relevance status | versions | retrain | export | mode`: the relevance model on top of the rules.
 // retrain learns here (in a worker thread) from press officers' verdicts, as the hourly job does; export prints
-// a model as JSON for `pressdesk tag --model FILE`; mode sets what the model may do on a topic.
+// a model as JSON for `pressdesk tag --model FILE`; mode sets what the model may do on a topic. Storage and
+// services load inside the actions (src/cli/context.ts).
 import type { Command } from 'commander';
 import { DEFAULT_MODE, TOPIC_MODES, type TopicMode } from '../domain/relevance.ts';
-import { storeModel } from '../pipeline/relevance/model.ts';
-import { activeModel } from '../services/active-model.ts';
-import { activeRules } from '../services/active-rules.ts';
-import { retrainRelevance } from '../services/retrain-relevance.ts';
-import { audit } from '../storage/audit.ts';
-import { listModelVersions, modelOf, type ModelVersion, setTopicMode } from '../storage/relevance.ts';
+import type { ModelVersion } from '../storage/relevance.ts';
 import { fail, say, withStorage } from './context.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const store = () => import('../storage/relevance.ts');
+const active = async () => {
+  const [{ activeModel }, { activeRules }] = await Promise.all([import('../services/active-model.ts'), import('../services/active-rules.ts')]);
+  return { activeModel, activeRules };
+};
 const versionLine = (v: ModelVersion, active: number) =>
   `${v.number}\t${v.createdAt.toISOString()}\t${v.examples} items\t${(v.trainMs / 1000).toFixed(1)} s\t${v.requestedBy ?? 'schedule or cli'}\t${v.activated ? 'activated' : v.note}${v.number === active ? '\t(active)' : ''}`;
 
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .description('the model in use and each topic\'s mode')
     .action(async () => {
       await withStorage(async (s) => {
+        const { activeModel, activeRules } = await active();
         const [m, rules] = await Promise.all([activeModel(s.db), activeRules(s.db)]);
         out(m.version ? `active: version ${m.version}` : 'active: the shipped model (no retrain activated)');
         for (const t of rules.ruleSet.topics) out(`${t.id}\t${m.modes[t.id] ?? DEFAULT_MODE}`);
@@ -37,6 +39,7 @@ export function register(program: Command): void {
     .description('retrained versions, newest first, with what became of each')
     .action(async (opts: { limit: string }) => {
       await withStorage(async (s) => {
+        const [{ listModelVersions }, { activeModel }] = await Promise.all([store(), active()]);
         const [vs, m] = await Promise.all([listModelVersions(s.db, Math.max(1, Number(opts.limit) || 20)), activeModel(s.db)]);
         if (!vs.length) return say('relevance: no retrain yet; tagging uses the shipped model');
         for (const v of vs) out(versionLine(v, m.version));
@@ -48,6 +51,7 @@ export function register(program: Command): void {
     .description('learn the model again now from press officers\' verdicts; activated if it lowers neither precision nor F1')
     .action(async () => {
       await withStorage(async (s) => {
+        const { retrainRelevance } = await import('../services/retrain-relevance.ts');
         const r = await retrainRelevance({ db: s.db, now: () => new Date() }, { requestedBy: null, force: true });
         if (r.skipped) return say(`relevance: nothing learnt: ${r.skipped}`);
         say(`relevance: version ${r.version} from ${r.examples} judged items in ${((r.ms ?? 0) / 1000).toFixed(1)} s: ${r.activated ? 'activated' : r.note}`);
@@ -60,6 +64,7 @@ export function register(program: Command): void {
     .description('print the active model (or version N) as JSON, for `pressdesk tag --model FILE`')
     .action(async (opts: { version?: string }) => {
       await withStorage(async (s) => {
+        const [{ modelOf }, { activeModel }, { storeModel }] = await Promise.all([store(), active(), import('../pipeline/relevance/model.ts')]);
         const stored = opts.version ? await modelOf(s.db, Number(opts.version)) : storeModel((await activeModel(s.db)).model);
         if (!stored) fail(`relevance: no version ${opts.version}; see \`pressdesk relevance versions\``);
         out(JSON.stringify(stored));
@@ -74,6 +79,7 @@ export function register(program: Command): void {
     .action(async (topic: string, mode: string) => {
       if (!(TOPIC_MODES as readonly string[]).includes(mode)) fail(`relevance: the mode is one of ${TOPIC_MODES.join(', ')}`);
       await withStorage(async (s) => {
+        const [{ setTopicMode }, { activeRules }, { audit }] = await Promise.all([store(), active(), import('../storage/audit.ts')]);
         const rules = await activeRules(s.db);
         if (!rules.ruleSet.topics.some((t) => t.id === topic)) fail(`relevance: no topic "${topic}" in the active rules (${rules.ruleSet.topics.map((t) => t.id).join(', ')})`);
         const now = new Date();

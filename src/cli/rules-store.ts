@@ -1,26 +1,22 @@
 // The storage-backed `rules` subcommands: import, export, versions, rollback, test, retag, status. They join
 // the group `rules check` made (src/cli/rules.ts). Versions saved here have no author (the command line).
+// The rule language (yaml), storage and services load inside the actions (src/cli/context.ts).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runBacktest } from '../pipeline/backtest.ts';
 import { parseSince } from '../pipeline/duration.ts';
-import { activeRules } from '../services/active-rules.ts';
 import { SHIPPED_PACK_FILE, shippedRulePack } from '../rules/pack.ts';
-import { parseQuery, RuleSyntaxError } from '../rules/query.ts';
-import { formatProblem, loadRuleSet } from '../rules/ruleset.ts';
-import { openRuntime } from '../runtime.ts';
-import { audit } from '../storage/audit.ts';
 import type { Db } from '../storage/db.ts';
-import { backtestStore, createRetagRun, getRuleVersion, latestRetagRun, listRuleVersions, type RetagRun, saveRuleVersion } from '../storage/rules.ts';
-import { requestRetag } from '../services/request-retag.ts';
-import { retag } from '../services/retag.ts';
-import { config, fail, flag, say, withStorage } from './context.ts';
+import type { RetagRun } from '../storage/rules.ts';
+import { config, fail, flag, say, slow, withStorage } from './context.ts';
 import { rulesCommand } from './rules.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const PACKS: Record<string, () => string> = { 'uk-justice': shippedRulePack };
+const store = () => import('../storage/rules.ts');
+const active = async () => (await import('../services/active-rules.ts')).activeRules;
 
 async function save(db: Db, yaml: string, file: string, message: string, copiedFrom?: number) {
+  const [{ formatProblem, loadRuleSet }, { saveRuleVersion }, { audit }] = await Promise.all([import('../rules/ruleset.ts'), store(), import('../storage/audit.ts')]);
   const { ruleSet, problems } = loadRuleSet(yaml, file);
   if (problems.length) {
     for (const p of problems) out(formatProblem(p));
@@ -73,6 +69,7 @@ export function register(program: Command): void {
     .option('--version <n>', 'a saved version instead of the active rules')
     .description('print the active rules (or version N) as YAML')
     .action(async (opts: { version?: string }) => {
+      const [activeRules, { getRuleVersion }] = await Promise.all([active(), store()]);
       await withStorage(async (s) => {
         if (!opts.version) return void process.stdout.write((await activeRules(s.db)).yaml);
         const v = await getRuleVersion(s.db, Number(opts.version));
@@ -86,6 +83,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'how many, newest first', '20')
     .description('list saved rule versions, newest first')
     .action(async (opts: { limit: string }) => {
+      const { listRuleVersions } = await store();
       await withStorage(async (s) => {
         const vs = await listRuleVersions(s.db, { limit: Math.max(1, Number(opts.limit) || 20) });
         if (!vs.length) return say('rules: no version saved; tagging uses the shipped pack (pressdesk rules import --pack uk-justice saves it as version 1)');
@@ -98,6 +96,7 @@ export function register(program: Command): void {
     .argument('<n>', 'version number to go back to')
     .description('save a new version equal to version N (history is kept)')
     .action(async (n: string) => {
+      const { getRuleVersion } = await store();
       await withStorage(async (s) => {
         const v = await getRuleVersion(s.db, Number(n));
         if (!v) fail(`rules: no version ${n}; see \`pressdesk rules versions\``);
@@ -112,17 +111,15 @@ export function register(program: Command): void {
     .option('--limit <n>', 'items to print (all are counted)', '20')
     .description('run one query over stored items: matching items with [highlighted] terms, and the count')
     .action(async (query: string, opts: { since: string; limit: string }) => {
-      try {
-        parseQuery(query);
-      } catch (err) {
-        if (err instanceof RuleSyntaxError) fail(`rules: col ${err.offset + 1}: ${err.message}`);
-        throw err;
-      }
+      const [{ checkQuery }, { runBacktest }, { backtestStore }] = await Promise.all([import('../rules/query.ts'), import('../pipeline/backtest.ts'), store()]);
+      const wrong = checkQuery(query);
+      if (wrong.length) fail(wrong.map((e) => `rules: col ${e.offset + 1}: ${e.message}`).join('\n'));
       const since = flag('rules: --since', () => parseSince(opts.since, new Date()));
       await withStorage(async (s) => {
         // A backtest from no rules to this one query: its "gained" items are the matches.
         const edited = { topics: [{ id: 'test', name: 'test', rules: [{ id: 'query', query }], exclude: [] }], exclude: [] };
-        const r = await runBacktest({ topics: [], exclude: [] }, edited, backtestStore(s.db, since), { limit: Math.max(1, Number(opts.limit) || 20) });
+        const scan = runBacktest({ topics: [], exclude: [] }, edited, backtestStore(s.db, since), { limit: Math.max(1, Number(opts.limit) || 20) });
+        const r = await slow('rules: testing the query on the stored items', scan);
         for (const c of r.gained) {
           out(`#${c.id}\t${c.published?.slice(0, 10) ?? ''}\t${c.title}`);
           for (const sn of c.snippets) out(`\t${sn.field}: ${sn.parts.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('').replace(/\s+/g, ' ')}`);
@@ -136,7 +133,14 @@ export function register(program: Command): void {
     .option('--since <when>', 'only items since then: 12h, 30d, 2w or a date (default: all stored items)')
     .description('re-tag stored items with the active rules: queued for the workers, or run here when none is running')
     .action(async (opts: { since?: string }) => {
-      const rt = await openRuntime(config(), { allowRemote: true });
+      const [{ openRuntime }, { requestRetag }, { retag }, activeRules, { createRetagRun }] = await Promise.all([
+        import('../runtime.ts'),
+        import('../services/request-retag.ts'),
+        import('../services/retag.ts'),
+        active(),
+        store(),
+      ]);
+      const rt = await openRuntime(await config(), { allowRemote: true });
       try {
         const since = opts.since ? flag('rules: --since', () => parseSince(opts.since!, new Date())) : null;
         if ((await rt.queues.get('retag').getWorkersCount()) > 0) {
@@ -158,6 +162,7 @@ export function register(program: Command): void {
     .command('status')
     .description('the active rule version and the latest retag run')
     .action(async () => {
+      const [activeRules, { latestRetagRun }] = await Promise.all([active(), store()]);
       await withStorage(async (s) => {
         const a = await activeRules(s.db);
         out(a.version ? `active: version ${a.version}` : 'active: the shipped pack (no version saved)');

@@ -1,38 +1,48 @@
-// `pressdesk sources add|list|import|export|enable|disable`: managing what pressdesk polls.
+// `pressdesk sources add|list|import|export|enable|disable|remove`: managing what pressdesk polls, through the
+// same services as the sources page (they audit each change). Storage, services, OPML (feedsmith) and the SSRF
+// guard load inside the actions: registering stays cheap (src/cli/context.ts). A running server's every-second
+// check starts polling what is added or enabled here.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { checkUrl } from '../adapters/ssrf.ts';
 import type { Source, SourceSpec } from '../domain/types.ts';
-import { exportOpml, importOpml, sourceSpec } from '../pipeline/opml.ts';
 import { parseDuration } from '../pipeline/duration.ts';
 import { limitWords } from '../pipeline/limit-words.ts';
 import type { Db } from '../storage/db.ts';
-import { addSource, listSources, setSourceEnabled } from '../storage/sources.ts';
-import { config, fail, flag, say, withStorage } from './context.ts';
+import { config, fail, flag, say, ticker, withStorage } from './context.ts';
 
-function checked(spec: SourceSpec | { problem: string }): SourceSpec {
-  if ('problem' in spec) fail(`sources: ${spec.problem}`);
-  const c = checkUrl(spec.url, { allowPrivate: config().fetchAllowPrivate });
-  if (!c.ok) fail(`sources: pressdesk will not fetch ${spec.url} (${c.reason}); give a public http(s) URL`);
-  return spec;
+/** Refuses a spec that is malformed (sourceSpec's problem) or that the SSRF guard would not fetch. */
+async function checker(): Promise<(spec: SourceSpec | { problem: string }) => SourceSpec> {
+  const [{ checkUrl }, c] = await Promise.all([import('../adapters/ssrf.ts'), config()]);
+  return (spec) => {
+    if ('problem' in spec) fail(`sources: ${spec.problem}`);
+    const r = checkUrl(spec.url, { allowPrivate: c.fetchAllowPrivate });
+    if (!r.ok) fail(`sources: pressdesk will not fetch ${spec.url} (${r.reason}); give a public http(s) URL`);
+    return spec;
+  };
 }
+
+const CLI = { userId: null, via: 'cli' } as const;
+const deps = (db: Db) => ({ db, now: () => new Date() });
 
 async function addAll(db: Db, specs: SourceSpec[]) {
-  let added = 0;
-  for (const s of specs) if ((await addSource(db, s)).created) added++;
-  return { added, existing: specs.length - added };
+  const { addSources } = await import('../services/add-sources.ts');
+  return addSources(deps(db), specs, CLI, ticker('sources', specs.length));
 }
 
-/** A shipped pack: src/packs/sources/NAME.json. */
-export function readPack(name: string): SourceSpec[] {
+/** A source id from the command line, or a one-line refusal. */
+function sourceId(id: string): number {
+  if (!/^\d+$/.test(id)) fail(`sources: "${id}" is not a source id; see \`pressdesk sources list\``);
+  return Number(id);
+}
+
+/** A shipped pack: src/packs/sources/NAME.json, its raw specs. */
+function readPack(name: string): Record<string, unknown>[] {
   if (!/^[\w-]+$/.test(name)) fail(`sources: pack names are letters, digits, - and _ (like uk-justice), not "${name}"`);
-  let raw: { sources?: Record<string, unknown>[] };
   try {
-    raw = JSON.parse(readFileSync(new URL(`../packs/sources/${name}.json`, import.meta.url), 'utf8'));
+    return JSON.parse(readFileSync(new URL(`../packs/sources/${name}.json`, import.meta.url), 'utf8')).sources ?? [];
   } catch {
     fail(`sources: there is no source pack "${name}"; the shipped pack is uk-justice`);
   }
-  return (raw.sources ?? []).map((s) => checked(sourceSpec(s)));
 }
 
 const when = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
@@ -50,7 +60,7 @@ export function register(program: Command) {
   sources
     .command('add <url...>')
     .description('add feeds (or, with --kind html and --selectors, pages without a feed); several URLs at once share the options')
-    .option('--name <name>', 'what people call it (default: the host); one URL only')
+    .option('--name <name>', "what people call it (default: the feed's own title, the host until it is read); one URL only")
     .option('--kind <kind>', 'feed or html', 'feed')
     .option('--every <interval>', 'poll at most this often, e.g. 10m (default 5m; slower when nothing changes)')
     .option('--selectors <json>', 'html sources: {"item": "...", "link": "...", "title": "...", "date": "..."}')
@@ -64,6 +74,7 @@ export function register(program: Command) {
         fail('sources: --selectors is not JSON; give an object like {"item": ".news li", "link": "a"}');
       }
       const min = o.every ? flag('sources: --every', () => parseDuration(o.every!)) / 1000 : undefined;
+      const [{ sourceSpec }, checked] = await Promise.all([import('../pipeline/opml.ts'), checker()]);
       // Every URL is checked before any is added: one typo does not leave half a list behind.
       const specs = urls.map((url) =>
         checked(
@@ -72,11 +83,8 @@ export function register(program: Command) {
       );
       // One storage opening for the lot: forty URLs no longer cost forty start-ups.
       await withStorage(async ({ db }) => {
-        for (const [i, spec] of specs.entries()) {
-          const r = await addSource(db, spec);
-          process.stdout.write(`${r.created ? 'added' : 'already there'}: ${r.source.id} ${r.source.name} ${r.source.url}\n`);
-          if (specs.length > 20 && (i + 1) % 20 === 0) say(`sources: ${i + 1} of ${specs.length}…`);
-        }
+        const words = { added: 'added', restored: 'added again (removed before; its items kept)', existing: 'already there' };
+        for (const r of await addAll(db, specs)) process.stdout.write(`${words[r.outcome]}: ${r.source.id} ${r.source.name} ${r.source.url}\n`);
       });
     });
 
@@ -85,6 +93,7 @@ export function register(program: Command) {
     .description('every source with its health')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
+      const { listSources } = await import('../storage/sources.ts');
       await withStorage(async ({ db }) => {
         const all = await listSources(db);
         for (const s of all) {
@@ -100,8 +109,9 @@ export function register(program: Command) {
     .option('--pack <name>', 'a shipped source pack (uk-justice)')
     .action(async (file: string | undefined, o: { pack?: string }) => {
       if (!file === !o.pack) fail('sources: give either an OPML file or --pack NAME (e.g. --pack uk-justice)');
+      const [{ importOpml, sourceSpec }, checked] = await Promise.all([import('../pipeline/opml.ts'), checker()]);
       let specs: SourceSpec[];
-      if (o.pack) specs = readPack(o.pack);
+      if (o.pack) specs = readPack(o.pack).map((s) => checked(sourceSpec(s)));
       else {
         let text: string;
         try {
@@ -119,8 +129,9 @@ export function register(program: Command) {
         specs = r.sources.map((s) => checked(s));
       }
       await withStorage(async ({ db }) => {
-        const { added, existing } = await addAll(db, specs);
-        process.stdout.write(`imported ${added} new source${added === 1 ? '' : 's'}, ${existing} already there\n`);
+        const done = await addAll(db, specs);
+        const added = done.filter((r) => r.outcome !== 'existing').length;
+        process.stdout.write(`imported ${added} new source${added === 1 ? '' : 's'}, ${done.length - added} already there\n`);
       });
     });
 
@@ -128,6 +139,7 @@ export function register(program: Command) {
     .command('export')
     .description('every source as OPML on stdout')
     .action(async () => {
+      const [{ exportOpml }, { listSources }] = await Promise.all([import('../pipeline/opml.ts'), import('../storage/sources.ts')]);
       await withStorage(async ({ db }) => {
         const all = await listSources(db);
         process.stdout.write(exportOpml(all, { title: 'pressdesk sources', now: new Date() }));
@@ -139,12 +151,33 @@ export function register(program: Command) {
       .command(`${verb} <id>`)
       .description(enabled ? 'poll a source again (due at once, failures forgotten)' : 'stop polling a source (its items stay)')
       .action(async (id: string) => {
-        if (!/^\d+$/.test(id)) fail(`sources: "${id}" is not a source id; see \`pressdesk sources list\``);
+        const n = sourceId(id);
+        const { enableSource } = await import('../services/enable-source.ts');
         await withStorage(async ({ db }) => {
-          const s = await setSourceEnabled(db, Number(id), enabled, new Date());
-          if (!s) fail(`sources: there is no source ${id}; see \`pressdesk sources list\``);
-          process.stdout.write(`${enabled ? 'enabled' : 'disabled'}: ${s.id} ${s.name}\n`);
+          const r = await enableSource(deps(db), n, enabled, CLI);
+          if (!r.ok) fail(`${r.message}; see \`pressdesk sources list\``);
+          process.stdout.write(`${enabled ? 'enabled' : 'disabled'}: ${r.source.id} ${r.source.name}\n`);
         });
       });
   }
+
+  sources
+    .command('remove <id>')
+    .description('stop polling a source and take it off the list; its items stay (add its URL again to bring it back)')
+    .option('--yes', 'remove it; without this, say what removing would do')
+    .action(async (id: string, o: { yes?: boolean }) => {
+      const n = sourceId(id);
+      const [{ removeSource }, { getSource, itemCount }] = await Promise.all([import('../services/remove-source.ts'), import('../storage/sources.ts')]);
+      await withStorage(async ({ db }) => {
+        if (!o.yes) {
+          const s = await getSource(db, n);
+          if (!s || s.removedAt) fail(`sources: there is no source ${n}; see \`pressdesk sources list\``);
+          const items = await itemCount(db, n);
+          fail(`sources: removing ${n} "${s.name}" stops polling it and takes it off the list; its ${items} item(s) stay. Run again with --yes to remove it`);
+        }
+        const r = await removeSource(deps(db), n, CLI);
+        if (!r.ok) fail(`${r.message}; see \`pressdesk sources list\``);
+        process.stdout.write(`removed: ${r.source.id} ${r.source.name} (its ${r.items} item(s) kept)\n`);
+      });
+    });
 }

@@ -3,10 +3,6 @@
 import type { Command } from 'commander';
 import type { StoryHit } from '../domain/types.ts';
 import { parseSince } from '../pipeline/duration.ts';
-import { searchFilters } from '../pipeline/search-filters.ts';
-import { SearchQueryError } from '../pipeline/searchquery.ts';
-import { exportStories } from '../services/export-stories.ts';
-import { searchStories } from '../storage/search.ts';
 import { fail, flag, say, withStorage } from './context.ts';
 
 const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
@@ -49,6 +45,7 @@ export function register(program: Command): void {
       const now = new Date();
       const since = opts.since ? flag('stories: --since', () => parseSince(opts.since!, now)) : undefined;
       const until = opts.until ? flag('stories: --until', () => parseSince(opts.until!, now)) : undefined;
+      const [{ searchFilters }, { SearchQueryError }] = await Promise.all([import('../pipeline/search-filters.ts'), import('../pipeline/searchquery.ts')]);
       let built: ReturnType<typeof searchFilters>;
       try {
         built = searchFilters({ query, topic: opts.topic, source: opts.source, since, until });
@@ -61,9 +58,11 @@ export function register(program: Command): void {
       if (!(limit >= 1) || !(page >= 1)) fail('stories: --limit and --page take whole numbers from 1');
       for (const n of built.notes) say(`note: ${n}`);
       if (opts.csv) {
+        const { exportStories } = await import('../services/export-stories.ts');
         process.stdout.write(await withStorage((s) => exportStories(s, built.filters)));
         return;
       }
+      const { searchStories } = await import('../storage/search.ts');
       const res = await withStorage((s) => searchStories(s.db, built.filters, { limit, offset: (page - 1) * limit }));
       process.stdout.write(printText(res.hits, res.total, (page - 1) * limit));
     });

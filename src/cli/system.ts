@@ -1,85 +1,10 @@
-// start, web, worker, migrate: the long-running processes and the schema.
+// start, web, worker, migrate: the long-running processes (src/cli/serve.ts, loaded when one starts) and the schema.
 import type { Command } from 'commander';
-import type { FastifyInstance } from 'fastify';
-import { QUEUE_NAMES, type QueueName, type WorkerHandle, concurrencyFor, installSchedules, keepSchedules, startWorker } from '../adapters/queues.ts';
-import { migrate } from '../storage/migrate.ts';
-import { type Runtime, openRuntime } from '../runtime.ts';
-import { buildServer } from '../web/server.ts';
-import { config, fail, processorsFor, say } from './context.ts';
+import { QUEUE_NAMES, type QueueName } from '../domain/queues.ts';
+import type { Parts } from './serve.ts';
+import { config, fail, say } from './context.ts';
 
-const SHUTDOWN_BUDGET_MS = 10_000;
-const PARENT_CHECK_MS = 1_000;
-
-interface Parts {
-  web: boolean;
-  queues: QueueName[];
-  schedules: boolean;
-}
-
-export async function serve(rt: Runtime, parts: Parts): Promise<{ stop(): Promise<void>; web?: FastifyInstance; workers: QueueName[] }> {
-  const handles: WorkerHandle[] = [];
-  const processors = await processorsFor(rt);
-  for (const q of parts.queues) {
-    const p = processors[q];
-    if (p) handles.push(startWorker(q, p as never, { connection: rt.redis, prefix: rt.config.queuePrefix, concurrency: concurrencyFor(q, rt.config) }));
-  }
-  let stopSchedules = () => {};
-  if (parts.schedules) {
-    await installSchedules(rt.queues, rt.config);
-    stopSchedules = keepSchedules(rt.queues, rt.redis, rt.config);
-  }
-  let web: FastifyInstance | undefined;
-  if (parts.web) {
-    web = await buildServer({ config: rt.config, db: rt.db, redis: rt.redis, queues: rt.queues, mailer: rt.mailer, storageDescribe: rt.storage.describe, secret: rt.secret });
-    await web.listen({ port: rt.config.port, host: rt.config.host });
-  }
-  return {
-    web,
-    workers: handles.map((h) => h.name),
-    async stop() {
-      stopSchedules();
-      await web?.close();
-      // Running jobs get most of the budget to finish, then are handed back to the queue.
-      await Promise.all(handles.map((h) => h.stop(SHUTDOWN_BUDGET_MS - 3000)));
-    },
-  };
-}
-
-async function runUntilSignal(parts: Parts, role: string) {
-  const cfg = config();
-  const rt = await openRuntime(cfg, { serve: true, allowRemote: false, mayStartRedis: true });
-  for (const w of rt.warnings) say(w);
-  const running = await serve(rt, parts);
-  say(`pressdesk ${role}: storage ${rt.storage.describe}; queues ${cfg.redisUrl} (prefix ${cfg.queuePrefix}); mail ${rt.mailer.describe}`);
-  const addr = running.web?.server.address();
-  if (addr && typeof addr === 'object') say(`pressdesk ${role}: listening on http://${addr.address}:${addr.port} (public URL ${cfg.publicUrl})`);
-  if (running.workers.length) say(`pressdesk ${role}: workers for ${running.workers.join(', ')}`);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`pressdesk ${role}: ${signal}, stopping (at most ${SHUTDOWN_BUDGET_MS / 1000} s)`);
-    const hard = setTimeout(() => {
-      say('pressdesk: shutdown took too long, exiting');
-      process.exit(1);
-    }, SHUTDOWN_BUDGET_MS);
-    hard.unref();
-    await running.stop().catch((e) => say(`pressdesk: ${(e as Error).message}`));
-    await rt.close();
-    clearTimeout(hard);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT received'));
-  process.once('SIGTERM', () => void stop('SIGTERM received'));
-  // npm, npx and shells do not pass a supervisor's SIGTERM on: when the process that started this one goes
-  // away (this one is handed to init), stop as if signalled rather than live on holding the data directory.
-  const parent = process.ppid;
-  if (parent > 1) {
-    setInterval(() => {
-      if (process.ppid !== parent) void stop(`parent process ${parent} exited`);
-    }, PARENT_CHECK_MS).unref();
-  }
-}
+const run = async (parts: Parts, role: string) => (await import('./serve.ts')).runUntilSignal(parts, role);
 
 function parseQueues(list: string | undefined): QueueName[] {
   if (!list) return [...QUEUE_NAMES];
@@ -93,22 +18,22 @@ export function register(program: Command) {
   program
     .command('start')
     .description('run everything in one process: web, all workers and the schedulers (the embedded default)')
-    .action(() => runUntilSignal({ web: true, queues: [...QUEUE_NAMES], schedules: true }, 'start'));
+    .action(() => run({ web: true, queues: [...QUEUE_NAMES], schedules: true }, 'start'));
   program
     .command('web')
     .description('run only the web server (scale-out: with DATABASE_URL, run as many as you like)')
-    .action(() => runUntilSignal({ web: true, queues: [], schedules: false }, 'web'));
+    .action(() => run({ web: true, queues: [], schedules: false }, 'web'));
   program
     .command('worker')
     .description('run queue workers and the schedulers, no web server (scale-out: more of these on more machines)')
     .option('--queues <list>', `comma-separated queues (default all: ${QUEUE_NAMES.join(',')})`)
-    .action((o: { queues?: string }) => runUntilSignal({ web: false, queues: parseQueues(o.queues), schedules: true }, 'worker'));
+    .action((o: { queues?: string }) => run({ web: false, queues: parseQueues(o.queues), schedules: true }, 'worker'));
   program
     .command('migrate')
     .description('apply database migrations (also done at every start)')
     .action(async () => {
-      const { openStorage } = await import('../storage/open.ts');
-      const storage = await openStorage(config(), { allowRemote: true });
+      const [{ openStorage }, { migrate }] = await Promise.all([import('../storage/open.ts'), import('../storage/migrate.ts')]);
+      const storage = await openStorage(await config(), { allowRemote: true });
       try {
         const applied = await migrate(storage.db);
         say(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: schema is up to date');

@@ -6,6 +6,10 @@ export type Frequency = (typeof FREQUENCIES)[number];
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
+/** Why an address is on the suppression list (never mailed again, digests or releases). */
+export const SUPPRESSION_REASONS = ['bounce', 'complaint', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
 export interface Subscriber {
   id: number;
   email: string;

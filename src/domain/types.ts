@@ -58,6 +58,8 @@ export interface ScrapeSelectors {
 export interface SourceSpec {
   url: string;
   name: string;
+  /** The name is the host, given by pressdesk, not a person: the feed's title replaces it at its first read. */
+  nameIsDefault?: boolean;
   kind?: SourceKind;
   selectors?: ScrapeSelectors | null;
   minIntervalS?: number;
@@ -82,6 +84,10 @@ export interface Source {
   dedupPolicy: DedupPolicy;
   topics: string[];
   enabled: boolean;
+  /** See SourceSpec.nameIsDefault. */
+  nameIsDefault: boolean;
+  /** Removed by a person: no longer polled or listed; its items stay. */
+  removedAt: Date | null;
   createdAt: Date;
   etag: string | null;
   lastModified: string | null;
@@ -122,6 +128,8 @@ export interface SearchFilters {
   source?: string;
   since?: Date;
   until?: Date;
+  /** Only items that carry a topic (the desk's "relevant"); unset lists everything fetched. */
+  relevant?: boolean;
 }
 
 /** One matched item of a story in the archive. */

@@ -86,6 +86,7 @@ export async function runBacktest(current: RuleSet, edited: RuleSet, store: Back
 
 const CONTEXT = 60;
 
+/** `limit`: changed items to list on each side, newest first (100 unless given); 0 counts them only. */
 export function backtest(current: RuleSet, edited: RuleSet, opts: { limit?: number } = {}): Backtest {
   const limit = opts.limit ?? 100;
   const diff = diffRuleSets(current, edited);
@@ -128,6 +129,11 @@ export function backtest(current: RuleSet, edited: RuleSet, opts: { limit?: numb
         const g = now.filter((t) => !old.includes(t));
         const l = old.filter((t) => !now.includes(t));
         if (!g.length && !l.length) continue;
+        for (const t of g) count(t, 'gained');
+        for (const t of l) count(t, 'lost');
+        if (g.length) gainedCount++;
+        if (l.length) lostCount++;
+        if (limit === 0) continue; // counts only: no lists to fill
         // A changed item: the topic lists and highlights come from the one tagging when it held every topic,
         // else from tagging it with each full rule set.
         const from = (prefix: string, topics: string[]) => ({
@@ -136,8 +142,6 @@ export function backtest(current: RuleSet, edited: RuleSet, opts: { limit?: numb
         });
         const a = plan.complete ? from(plan.before, old) : tag(before, item);
         const b = plan.complete ? from(plan.after, now) : tag(after, item);
-        for (const t of g) count(t, 'gained');
-        for (const t of l) count(t, 'lost');
         const matches = [...b.matches.filter((m) => g.includes(m.topic)), ...a.matches.filter((m) => l.includes(m.topic))];
         const change: ItemChange = {
           id: item.id,
@@ -151,14 +155,8 @@ export function backtest(current: RuleSet, edited: RuleSet, opts: { limit?: numb
           matches,
           snippets: snippets(item, matches.flatMap((m) => m.terms)),
         };
-        if (g.length) {
-          gainedCount++;
-          keep(gained, change);
-        }
-        if (l.length) {
-          lostCount++;
-          keep(lost, change);
-        }
+        if (g.length) keep(gained, change);
+        if (l.length) keep(lost, change);
       }
     },
     result: () => ({

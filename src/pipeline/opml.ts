@@ -37,10 +37,13 @@ export function sourceSpec(raw: Record<string, unknown>): SourceSpec | { problem
   const policy = raw.dedupPolicy;
   if (policy !== undefined && !POLICIES.has(String(policy))) return { problem: `${url}: dedup policy must be guid, link or title_link` };
   const name = typeof raw.name === 'string' && raw.name.trim() ? raw.name.trim() : parsed.hostname;
+  // A name that is only the host (none given, or an export of one) gives way to the feed's title.
+  const nameIsDefault = name === parsed.hostname;
   const topics = Array.isArray(raw.topics) ? raw.topics.map(String).filter(Boolean) : [];
   return {
     url: parsed.href,
     name,
+    nameIsDefault,
     kind,
     selectors: kind === 'html' ? sel : null,
     ...(min !== undefined && { minIntervalS: min }),

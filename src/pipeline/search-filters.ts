@@ -10,11 +10,12 @@ export interface SearchInput {
   source?: string;
   since?: Date;
   until?: Date;
+  relevant?: boolean;
 }
 
 /** Throws SearchQueryError (with the offset of the problem) when the query is not in the rule language. */
 export function searchFilters(input: SearchInput): { filters: SearchFilters; notes: string[] } {
-  const filters: SearchFilters = { topic: input.topic?.trim() || undefined, source: input.source?.trim() || undefined, since: input.since, until: input.until };
+  const filters: SearchFilters = { topic: input.topic?.trim() || undefined, source: input.source?.trim() || undefined, since: input.since, until: input.until, relevant: input.relevant || undefined };
   if (!input.query?.trim()) return { filters, notes: [] };
   const q = searchQuery(input.query);
   return { filters: { ...filters, tsquery: q.tsquery, screen: q.screen }, notes: q.notes };

@@ -1,5 +1,6 @@
 // Template helpers. Dates are shown in the UK's wall-clock time, which is what press officers read.
 import type Handlebars from 'handlebars';
+import { type ChartModel, barChart } from './chart.ts';
 
 const fmt = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
@@ -35,6 +36,11 @@ export function registerHelpers(hbs: typeof Handlebars) {
   hbs.registerHelper('iso', (v: unknown) => asDate(v)?.toISOString() ?? '');
   hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
   hbs.registerHelper('join', (xs: unknown, sep: unknown) => (Array.isArray(xs) ? xs.join(typeof sep === 'string' ? sep : ', ') : ''));
+  // {{chart model}}: an inline SVG bar chart (render/chart.ts escapes every text in it).
+  hbs.registerHelper('chart', (m: unknown) => {
+    const ok = m && typeof m === 'object' && Array.isArray((m as ChartModel).bars);
+    return new hbs.SafeString(ok ? barChart(m as ChartModel) : '');
+  });
 }
 
 // --- release helpers: UK dates and times, excerpts, key sentences, quotes, lists ------------------------

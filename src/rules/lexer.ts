@@ -25,7 +25,14 @@ const SPACE = /\s/;
 const STOP = /[\s()"]/;
 const SCOPE = /^([A-Za-z]+):/;
 
-export function lex(src: string): Token[] {
+/** The query's tokens. Throws the first problem; with `found`, records each problem there instead and goes on
+ *  with a stand-in (the phrase runs to the end, an unknown scope is skipped, a bad NEAR distance becomes 5), so
+ *  a check can list them all. */
+export function lex(src: string, found?: RuleSyntaxError[]): Token[] {
+  const fail = (e: RuleSyntaxError) => {
+    if (!found) throw e;
+    found.push(e);
+  };
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
@@ -36,9 +43,12 @@ export function lex(src: string): Token[] {
       out.push({ kind: c, offset: i, length: 1 });
       i++;
     } else if (c === '"') {
-      const close = src.indexOf('"', i + 1);
-      if (close < 0) throw new RuleSyntaxError('query: this phrase has no closing "; add one at its end', i, src.length - i);
-      out.push({ kind: 'PHRASE', text: src.slice(i + 1, close), offset: i, length: close + 1 - i });
+      let close = src.indexOf('"', i + 1);
+      if (close < 0) {
+        fail(new RuleSyntaxError('query: this phrase has no closing "; add one at its end', i, src.length - i));
+        close = src.length;
+      }
+      out.push({ kind: 'PHRASE', text: src.slice(i + 1, close), offset: i, length: Math.min(close + 1, src.length) - i });
       i = close + 1;
     } else {
       let j = i;
@@ -50,11 +60,11 @@ export function lex(src: string): Token[] {
         const len = name.length + 1;
         if (name === 'case') out.push({ kind: 'CASE', offset: i, length: len });
         else if ((FIELDS as readonly string[]).includes(name)) out.push({ kind: 'FIELD', field: name as Field, offset: i, length: len });
-        else throw new RuleSyntaxError(`query: unknown field "${name}:"; use title:, summary:, body:, source:, url: or case:`, i, len);
+        else fail(new RuleSyntaxError(`query: unknown field "${name}:"; use title:, summary:, body:, source:, url: or case:`, i, len));
         i += len;
         continue;
       }
-      out.push(keyword(src.slice(i, j), i));
+      out.push(keyword(src.slice(i, j), i, fail));
       i = j;
     }
   }
@@ -62,15 +72,22 @@ export function lex(src: string): Token[] {
   return out;
 }
 
-function keyword(text: string, offset: number): Token {
+function keyword(text: string, offset: number, fail: (e: RuleSyntaxError) => void): Token {
   const length = text.length;
   if (text === 'AND' || text === 'OR' || text === 'NOT') return { kind: text, offset, length };
   const near = /^(O?)NEAR(?:\/(.*))?$/.exec(text);
   if (!near) return { kind: 'WORD', text, offset, length };
   const op = near[1] ? 'ONEAR' : 'NEAR';
-  if (near[2] === undefined) throw new RuleSyntaxError(`query: ${op} needs a distance in words; write ${op}/5`, offset, length);
-  if (!/^\d+$/.test(near[2])) throw new RuleSyntaxError(`query: "${text}" needs a whole number of words after /; write ${op}/5`, offset, length);
+  const token = (distance: number): Token => ({ kind: 'NEAR', distance, ordered: op === 'ONEAR', offset, length });
+  if (near[2] === undefined) {
+    fail(new RuleSyntaxError(`query: ${op} needs a distance in words; write ${op}/5`, offset, length));
+    return token(5);
+  }
+  if (!/^\d+$/.test(near[2])) {
+    fail(new RuleSyntaxError(`query: "${text}" needs a whole number of words after /; write ${op}/5`, offset, length));
+    return token(5);
+  }
   const distance = Number(near[2]);
-  if (distance > MAX_DISTANCE) throw new RuleSyntaxError(`query: ${op}/${distance} is too far; use at most ${op}/${MAX_DISTANCE}, or AND for anywhere in the field`, offset, length);
-  return { kind: 'NEAR', distance, ordered: op === 'ONEAR', offset, length };
+  if (distance > MAX_DISTANCE) fail(new RuleSyntaxError(`query: ${op}/${distance} is too far; use at most ${op}/${MAX_DISTANCE}, or AND for anywhere in the field`, offset, length));
+  return token(Math.min(distance, MAX_DISTANCE));
 }

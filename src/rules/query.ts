@@ -30,12 +30,37 @@ export const MIN_PREFIX = 3;
 
 /** Parses one query; throws RuleSyntaxError with the offset and length of the first problem. */
 export function parseQuery(src: string): QueryNode {
-  const p = new Parser(src, lex(src));
+  return parse(src);
+}
+
+/** Every problem of a query, in the order they occur, for editors: problems of words, scopes, NEAR distances,
+ *  quotes and brackets are recorded and the parse goes on past them; any other problem ends the check (what
+ *  follows it cannot be read reliably). Empty when the query parses. */
+export function checkQuery(src: string): RuleSyntaxError[] {
+  const found: RuleSyntaxError[] = [];
+  try {
+    parse(src, found);
+  } catch (err) {
+    if (!(err instanceof RuleSyntaxError)) throw err;
+    found.push(err);
+  }
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
+function parse(src: string, found?: RuleSyntaxError[]): QueryNode {
+  const p = new Parser(src, lex(src, found), found);
   if (p.peek().kind === 'EOF') throw new RuleSyntaxError('query: the query is empty; write at least one word', 0, src.length);
-  const node = p.or(false);
-  const t = p.peek();
-  if (t.kind === ')') throw new RuleSyntaxError('query: ")" has no matching "("; remove it or add a "(" before it', t.offset, 1);
-  if (matchesNothing(node)) {
+  let node = p.or(false);
+  // Only an unmatched ")" stops the parse before the end; a check reads on after it.
+  for (let t = p.peek(); t.kind === ')'; t = p.peek()) {
+    p.soft(new RuleSyntaxError('query: ")" has no matching "("; remove it or add a "(" before it', t.offset, 1));
+    p.skip();
+    if (p.peek().kind !== 'EOF') {
+      const more = p.or(false);
+      node = { type: 'and', children: [node, more], ...span(node, more) };
+    }
+  }
+  if (!found?.length && matchesNothing(node)) {
     throw new RuleSyntaxError('query: this query matches items without any of its words (it only says NOT); add a word that must be present', 0, src.length);
   }
   return node;
@@ -66,6 +91,8 @@ class Parser {
   constructor(
     private readonly src: string,
     private readonly toks: Token[],
+    /** Given in a check: problems the parse can go on past are recorded here instead of thrown. */
+    private readonly found?: RuleSyntaxError[],
   ) {}
 
   peek(): Token {
@@ -73,6 +100,14 @@ class Parser {
   }
   private next(): Token {
     return this.toks[this.i++]!;
+  }
+  skip(): void {
+    this.i++;
+  }
+  /** Throws the problem, or in a check records it so the caller can go on with a stand-in. */
+  soft(e: RuleSyntaxError): void {
+    if (!this.found) throw e;
+    this.found.push(e);
   }
 
   or(scoped: boolean): QueryNode {
@@ -149,8 +184,12 @@ class Parser {
       case '(': {
         if (this.peek().kind === ')') throw new RuleSyntaxError('query: empty parentheses; put terms inside or remove them', t.offset, this.peek().offset + 1 - t.offset);
         const inner = this.or(scoped);
-        const close = this.next();
-        if (close.kind !== ')') throw new RuleSyntaxError('query: this "(" is never closed; add a ")"', t.offset, 1);
+        const close = this.peek();
+        if (close.kind !== ')') {
+          this.soft(new RuleSyntaxError('query: this "(" is never closed; add a ")"', t.offset, 1));
+          return { ...inner, ...span(t, inner) };
+        }
+        this.next();
         return { ...inner, ...span(t, close) };
       }
       case 'FIELD': {
@@ -172,7 +211,8 @@ class Parser {
       case 'PHRASE':
         return this.term(t, false);
       case ')':
-        throw new RuleSyntaxError('query: ")" has no matching "("; remove it or add a "(" before it', t.offset, 1);
+        this.soft(new RuleSyntaxError('query: ")" has no matching "("; remove it or add a "(" before it', t.offset, 1));
+        return this.primary(scoped);
       case 'EOF':
         throw new RuleSyntaxError('query: the query ends too early; add a term', t.offset, 0);
       default:
@@ -185,21 +225,23 @@ class Parser {
     const base = t.offset + (quoted ? 1 : 0);
     const words: string[] = [];
     // A phrase is split at spaces into chunks; each chunk is split into words the way item text is.
-    for (const m of t.text.matchAll(/\S+/g)) words.push(...chunkWords(m[0], base + m.index));
+    for (const m of t.text.matchAll(/\S+/g)) words.push(...chunkWords(m[0], base + m.index, (e) => this.soft(e)));
     if (!words.length) {
       const what = quoted ? 'this phrase has no words' : `"${t.text}" has no letters or digits`;
-      throw new RuleSyntaxError(`query: ${what}; write words made of letters or digits`, t.offset, t.length);
+      this.soft(new RuleSyntaxError(`query: ${what}; write words made of letters or digits`, t.offset, t.length));
+      words.push('x'); // a check's stand-in
     }
     return { type: 'term', words, phrase: quoted, caseSensitive, offset: t.offset, length: t.length };
   }
 }
 
-function chunkWords(chunk: string, offset: number): string[] {
+function chunkWords(chunk: string, offset: number, soft: (e: RuleSyntaxError) => void): string[] {
   const star = chunk.indexOf('*');
-  const prefix = star >= 0;
-  if (prefix && star !== chunk.length - 1) {
-    throw new RuleSyntaxError(`query: "*" may only end a word, as in probat*; "${chunk}" has one inside`, offset + star, 1);
+  if (star >= 0 && star !== chunk.length - 1) {
+    soft(new RuleSyntaxError(`query: "*" may only end a word, as in probat*; "${chunk}" has one inside`, offset + star, 1));
+    return chunkWords(chunk.replaceAll('*', ' '), offset, soft); // a check goes on with the stars as spaces
   }
+  const prefix = star >= 0;
   const body = prefix ? chunk.slice(0, -1) : chunk;
   const words: string[] = [];
   let lastEnd = 0;
@@ -210,7 +252,8 @@ function chunkWords(chunk: string, offset: number): string[] {
   if (prefix) {
     const last = words.at(-1);
     if (last === undefined || lastEnd !== body.length || [...last].length < MIN_PREFIX) {
-      throw new RuleSyntaxError(`query: a wildcard needs at least ${MIN_PREFIX} letters before "*" (like probat*); "${chunk}" is too short`, offset, chunk.length);
+      soft(new RuleSyntaxError(`query: a wildcard needs at least ${MIN_PREFIX} letters before "*" (like probat*); "${chunk}" is too short`, offset, chunk.length));
+      return words;
     }
     words[words.length - 1] = `${last}*`;
   }

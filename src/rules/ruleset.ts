@@ -14,7 +14,7 @@
 //         - id: job-probation
 //           query: '"probation period"'
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
-import { parseQuery, RuleSyntaxError } from './query.ts';
+import { checkQuery } from './query.ts';
 import type { Rule, RuleProblem, RuleSet, Topic } from './types.ts';
 
 export type { RuleProblem, RuleSet };
@@ -24,7 +24,8 @@ export function formatProblem(p: RuleProblem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.message}`;
 }
 
-const ID = /^[a-z0-9][a-z0-9-]*$/;
+/** What topic and rule ids may be: lower-case letters, digits and hyphens. */
+export const ID = /^[a-z0-9][a-z0-9-]*$/;
 
 export function loadRuleSet(yamlText: string, file = 'rules.yaml'): { ruleSet: RuleSet; problems: RuleProblem[] } {
   const lc = new LineCounter();
@@ -35,7 +36,17 @@ export function loadRuleSet(yamlText: string, file = 'rules.yaml'): { ruleSet: R
     problems.push({ file, line, col, message, ...where });
   };
   const nodeAt = (n: Node | null | undefined, message: string, where?: { topic?: string; rule?: string }) => at(n?.range?.[0] ?? 0, message, where);
-  for (const e of doc.errors) at(e.pos[0], `rules: YAML: ${e.message.split('\n')[0]}; fix the file's indentation or quoting here`);
+  const quoted = new Set<number>();
+  for (const e of doc.errors) {
+    const hint = quotedQuery(yamlText, lc, lc.linePos(Math.min(e.pos[0], yamlText.length)).line);
+    if (!hint) at(e.pos[0], `rules: YAML: ${e.message.split('\n')[0]}; fix the file's indentation or quoting here`);
+    else if (!quoted.has(hint.offset)) {
+      // Say what to do about the quoting once, then check the line as the query it was meant to be.
+      quoted.add(hint.offset);
+      at(hint.offset, QUOTE_HINT(hint.query));
+      for (const err of checkQuery(hint.query)) at(hint.offset + err.offset, err.message);
+    }
+  }
 
   const ruleSet: RuleSet = { topics: [], exclude: [] };
   const root = doc.contents;
@@ -73,14 +84,9 @@ export function loadRuleSet(yamlText: string, file = 'rules.yaml'): { ruleSet: R
         nodeAt(query ?? item, `rules: rule "${id.value}" needs a "query:" with text`, where);
         continue;
       }
-      try {
-        parseQuery(query.value);
-      } catch (err) {
-        if (!(err instanceof RuleSyntaxError)) throw err;
-        at(sourceOffset(yamlText, query, err.offset), `${err.message} (rule "${id.value}"${topic ? ` in topic "${topic}"` : ''})`, where);
-        continue;
-      }
-      out.push({ id: id.value, query: query.value });
+      const wrong = checkQuery(query.value);
+      for (const err of wrong) at(sourceOffset(yamlText, query, err.offset), `${err.message} (rule "${id.value}"${topic ? ` in topic "${topic}"` : ''})`, where);
+      if (!wrong.length) out.push({ id: id.value, query: query.value });
     }
     return out;
   };
@@ -124,6 +130,19 @@ export function loadRuleSet(yamlText: string, file = 'rules.yaml'): { ruleSet: R
     ruleSet.topics.push(topic);
   }
   return { ruleSet, problems };
+}
+
+// A query that starts with a quote ("probation service" OR …) reads to YAML as a quoted string followed by
+// stray text: the commonest YAML error in a rules file. Found on the line a YAML error points at.
+const QUERY_LINE = /^(\s*(?:-\s+)?query:[ \t]+)(["'].*?)\s*$/;
+const QUOTE_HINT = (q: string) =>
+  `rules: YAML cannot read this query because it starts with a quote; put the whole query in single quotes and double the single quotes inside (query: '${q.replaceAll("'", "''")}'), or write "query: >-" and the query on the next line, indented further`;
+
+function quotedQuery(text: string, lc: LineCounter, line: number): { offset: number; query: string } | undefined {
+  const start = lc.lineStarts[line - 1] ?? 0;
+  const end = text.indexOf('\n', start);
+  const m = QUERY_LINE.exec(text.slice(start, end < 0 ? undefined : end));
+  return m ? { offset: start + m[1]!.length, query: m[2]! } : undefined;
 }
 
 function unknownKeys(map: YAMLMap, allowed: string[], what: string, nodeAt: (n: Node, m: string) => void) {

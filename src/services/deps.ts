@@ -16,6 +16,21 @@ export type IngestDeps = Pick<Runtime, 'db' | 'queues' | 'config' | 'now' | 'mai
   pageWindowMs?: number;
 };
 
+/** Who asked for a change, for the audit log: a logged-in user, or the command line (no user). */
+export interface Actor {
+  userId: number | null;
+  via: 'web' | 'cli';
+}
+
+/** What the source services need: the database and a clock; queues when the caller has them (the web does),
+ *  so new and re-enabled sources are claimed for polling at once rather than at a polling process's next check. */
+export interface SourceDeps {
+  db: Db;
+  now: () => Date;
+  queues?: Queues;
+  config?: Pick<Config, 'pollPerHost' | 'pollHostDelayMs'>;
+}
+
 /** How pressdesk names itself to the servers it fetches from. */
 export const userAgent = (deps: Pick<Runtime, 'config'>) => `pressdesk/0.1 (media monitoring; +${deps.config.publicUrl})`;
 

@@ -26,10 +26,12 @@ import type { ModelDecision } from '../domain/relevance.ts';
 import { englishStems, type NewItem } from '../storage/items.ts';
 import { insertDecisions } from '../storage/relevance.ts';
 import { pollBatch } from './poll-batch.ts';
+import { pollNextOf } from './schedule-polls.ts';
 import type { PollRecord } from '../storage/polls.ts';
 import { setWebsub } from '../storage/websub.ts';
 import type { Source } from '../domain/types.ts';
 import { textOf, verdicts as tagged } from '../pipeline/verdicts.ts';
+import { sourceName } from '../pipeline/source-name.ts';
 import { activeModel } from './active-model.ts';
 import { activeRules } from './active-rules.ts';
 import { afterTagged } from './after-tagged.ts';
@@ -224,6 +226,8 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
       feedItems,
       skippedItems,
       pagesNotFetched,
+      // Only a source nobody named takes it (storage/polls.ts); reading it costs nothing beside the parse.
+      feedTitle: source.nameIsDefault ? sourceName(feed?.title) : undefined,
       error: failure?.message,
       etag: res?.headers.etag ?? (res?.status === 304 ? source.etag : null),
       lastModified: res?.headers['last-modified'] ?? (res?.status === 304 ? source.lastModified : null),
@@ -236,6 +240,7 @@ export async function pollSource(rt: IngestDeps, sourceId: number, opts: { force
       itemsPerDay: next.itemsPerDay,
   });
   if (!record) throw new Error(`poll: source ${source.id} vanished while it was being polled`);
+  await pollNextOf(rt, source.host);
   const teasers = fresh.filter((f) => !verdicts.has(f.identity)).map((f) => f.id);
   await afterTagged(rt, fresh.filter((f) => verdicts.has(f.identity)).map((f) => ({ itemId: f.id, topics: verdicts.get(f.identity)!.map((v) => v.topic) })));
   if (teasers.length) {

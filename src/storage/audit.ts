@@ -22,6 +22,10 @@ export interface AuditRow {
   action: string;
   objectType: string | null;
   objectId: string | null;
+  /** What the object is called now: a user's email, a source's name; null for other objects or one deleted. */
+  objectLabel: string | null;
+  /** A removed source: its page is gone, its name stays. */
+  objectRemoved: boolean;
   detail: Record<string, unknown>;
 }
 
@@ -33,7 +37,7 @@ export async function audit(db: Db, e: AuditEntry): Promise<void> {
   );
 }
 
-/** Newest first, optionally for one object. */
+/** Newest first, optionally for one object, with the actor's email and the object's label. */
 export async function listAudit(
   db: Db,
   q: { limit: number; offset?: number; objectType?: string; objectId?: string | number } = { limit: 100 },
@@ -46,12 +50,22 @@ export async function listAudit(
     action: string;
     object_type: string | null;
     object_id: string | null;
+    object_label: string | null;
+    object_removed: boolean | null;
     detail: Record<string, unknown> | string;
   }>(
-    `SELECT a.id, a.at, a.user_id, u.email, a.action, a.object_type, a.object_id, a.detail
-     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-     WHERE ($3::text IS NULL OR a.object_type = $3) AND ($4::text IS NULL OR a.object_id = $4)
-     ORDER BY a.at DESC, a.id DESC LIMIT $1 OFFSET $2`,
+    // The page first, then its labels: the joins on text ids read only the rows shown.
+    `WITH page AS (
+       SELECT * FROM audit_log a
+       WHERE ($3::text IS NULL OR a.object_type = $3) AND ($4::text IS NULL OR a.object_id = $4)
+       ORDER BY a.at DESC, a.id DESC LIMIT $1 OFFSET $2
+     )
+     SELECT a.id, a.at, a.user_id, u.email, a.action, a.object_type, a.object_id, a.detail,
+            coalesce(ou.email, os.name) AS object_label, os.removed_at IS NOT NULL AS object_removed
+     FROM page a LEFT JOIN users u ON u.id = a.user_id
+       LEFT JOIN users ou ON a.object_type = 'user' AND ou.id::text = a.object_id
+       LEFT JOIN sources os ON a.object_type = 'source' AND os.id::text = a.object_id
+     ORDER BY a.at DESC, a.id DESC`,
     [q.limit, q.offset ?? 0, q.objectType ?? null, q.objectId === undefined ? null : String(q.objectId)],
   );
   return rows.map((r) => ({
@@ -62,6 +76,8 @@ export async function listAudit(
     action: r.action,
     objectType: r.object_type,
     objectId: r.object_id,
+    objectLabel: r.object_label,
+    objectRemoved: Boolean(r.object_label !== null && r.object_removed),
     detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail,
   }));
 }

@@ -87,3 +87,29 @@ export async function recentFalsePositives(db: Db, perRule = 3): Promise<FalsePo
     judgedAt: new Date(r.judged_at as string),
   }));
 }
+
+export interface GivenVerdict {
+  itemId: number;
+  userId: number | null;
+  /** Null for a signed email link's verdict or a deleted user's. */
+  email: string | null;
+  relevant: boolean;
+  at: Date;
+}
+
+/** Every verdict given on these items, newest first: what the story page's buttons show. */
+export async function verdictsGiven(db: Db, itemIds: number[]): Promise<GivenVerdict[]> {
+  if (!itemIds.length) return [];
+  const rows = await db.query<{ item_id: number; user_id: number | null; email: string | null; relevant: boolean; created_at: Date | string }>(
+    `SELECT f.item_id, f.user_id, u.email, f.relevant, f.created_at FROM feedback f LEFT JOIN users u ON u.id = f.user_id
+     WHERE f.item_id = ANY($1::bigint[]) ORDER BY f.created_at DESC, f.id DESC`,
+    [itemIds],
+  );
+  return rows.map((r) => ({
+    itemId: Number(r.item_id),
+    userId: r.user_id === null ? null : Number(r.user_id),
+    email: r.email,
+    relevant: Boolean(r.relevant),
+    at: new Date(r.created_at),
+  }));
+}

@@ -4,7 +4,7 @@ import type { Server } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { openRemote, serveAdminSocket } from './admin-socket.ts';
-import { type Db, openPglite, openPostgres } from './db.ts';
+import type { Db } from './db.ts';
 import { lockDataDir } from './lock.ts';
 
 export interface Storage {
@@ -26,7 +26,9 @@ export interface OpenOptions {
 export const adminSocketPath = (dataDir: string) => join(dataDir, 'admin.sock');
 
 export async function openStorage(config: Pick<Config, 'databaseUrl' | 'dataDir'>, opts: OpenOptions = {}): Promise<Storage> {
+  // The drivers load only on the paths that use them: a command going through the admin socket needs neither.
   if (config.databaseUrl) {
+    const { openPostgres } = await import('./db.ts');
     const db = openPostgres(config.databaseUrl);
     try {
       await db.query('SELECT 1');
@@ -50,6 +52,7 @@ export async function openStorage(config: Pick<Config, 'databaseUrl' | 'dataDir'
   }
   let server: Server | undefined;
   try {
+    const { openPglite } = await import('./db.ts');
     const db = await openPglite(join(config.dataDir, 'pg'));
     if (opts.serve) server = await serveAdminSocket(db.pglite, sock);
     return {

@@ -22,6 +22,8 @@ export interface ClaimOptions {
   limit: number;
   /** How long a claim holds before the source is due again (a crashed worker's poll is retried after it). */
   leaseS: number;
+  /** Only these hosts (a poll just ended there); all hosts when unset. */
+  hosts?: string[];
 }
 
 /** Claims due sources: the UPDATE re-checks next_poll_at under the row lock, so two ticks never claim one
@@ -35,13 +37,14 @@ export async function claimDueSources(db: Db, o: ClaimOptions): Promise<{ id: nu
               row_number() OVER (PARTITION BY s.host ORDER BY s.next_poll_at, s.id) + coalesce(b.n, 0) AS rank
        FROM sources s LEFT JOIN busy b ON b.host = s.host
        WHERE s.enabled AND s.next_poll_at <= $1 AND (s.claimed_until IS NULL OR s.claimed_until <= $1)
+         AND ($5::text[] IS NULL OR s.host = ANY($5))
      ), pick AS (
        SELECT id, next_poll_at FROM due WHERE rank <= $2 ORDER BY next_poll_at, id LIMIT $3
      )
      UPDATE sources s SET claimed_until = $1::timestamptz + make_interval(secs => $4), next_poll_at = $1::timestamptz + make_interval(secs => $4)
      FROM pick WHERE s.id = pick.id AND s.next_poll_at <= $1
      RETURNING s.id, pick.next_poll_at AS due`,
-    [o.now, o.perHost, o.limit, o.leaseS],
+    [o.now, o.perHost, o.limit, o.leaseS, o.hosts ?? null],
   );
   return rows.map((r) => ({ id: Number(r.id), nextPollAt: date(r.due)! }));
 }
@@ -64,6 +67,8 @@ export interface PollRecord {
   skippedItems?: number;
   /** New teasers tagged on the feed's text, their pages not fetched (MAX_PAGE_FETCHES_PER_POLL). */
   pagesNotFetched?: number;
+  /** The feed's title, when this poll read it: a source nobody named takes it as its name. */
+  feedTitle?: string;
   error?: string;
   etag?: string | null;
   lastModified?: string | null;
@@ -100,6 +105,7 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
       feed_items: p.feedItems ?? null,
       skipped_items: p.skippedItems ?? 0,
       pages_not_fetched: p.pagesNotFetched ?? 0,
+      feed_title: p.feedTitle || null,
       error: p.error ?? null,
       etag: p.etag ?? null,
       last_modified: p.lastModified ?? null,
@@ -117,7 +123,7 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
   const out = await db.query(
     `WITH p AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(id bigint, at timestamptz, status integer, failed boolean,
-         new_items integer, feed_items integer, skipped_items integer, pages_not_fetched integer, error text, etag text, last_modified text, body_hash text, polls_since_full integer,
+         new_items integer, feed_items integer, skipped_items integer, pages_not_fetched integer, feed_title text, error text, etag text, last_modified text, body_hash text, polls_since_full integer,
          interval_s integer, next_poll_at timestamptz, reason text, error_score real, items_per_day real,
          result text, ms integer, bytes integer)
      ), u AS (
@@ -129,6 +135,8 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
          failing_since = CASE WHEN p.failed THEN coalesce(s.failing_since, p.at) ELSE NULL END,
          failing_notified_at = CASE WHEN p.failed THEN s.failing_notified_at ELSE NULL END,
          last_error = CASE WHEN p.failed THEN p.error ELSE NULL END,
+         name = CASE WHEN s.name_is_default AND p.feed_title IS NOT NULL THEN p.feed_title ELSE s.name END,
+         name_is_default = s.name_is_default AND p.feed_title IS NULL,
          -- A poll that did not read the feed (304, unchanged, failed) leaves the last reading's counts.
          last_feed_items = coalesce(p.feed_items, s.last_feed_items),
          last_skipped_items = CASE WHEN p.feed_items IS NULL THEN s.last_skipped_items ELSE p.skipped_items END,
@@ -243,7 +251,7 @@ export async function sourceHealthCounts(db: Db, failingFor: Date): Promise<{ en
             count(*) FILTER (WHERE enabled AND consecutive_failures > 0)::int AS failing,
             count(*) FILTER (WHERE enabled AND failing_since <= $1)::int AS failing_long,
             count(*) FILTER (WHERE NOT enabled)::int AS disabled
-     FROM sources`,
+     FROM sources WHERE removed_at IS NULL`,
     [failingFor],
   );
   return { enabled: Number(r?.enabled ?? 0), failing: Number(r?.failing ?? 0), failingLong: Number(r?.failing_long ?? 0), disabled: Number(r?.disabled ?? 0) };

@@ -22,6 +22,11 @@ export interface SearchResult {
 }
 
 function where(f: SearchFilters, params: unknown[]): string {
+  const c = conditions(f, params);
+  return c.length ? `WHERE ${c.join(' AND ')}` : '';
+}
+
+function conditions(f: SearchFilters, params: unknown[]): string[] {
   const add = (v: unknown) => `$${params.push(v)}`;
   const c: string[] = [];
   // The tsquery is $1 (the rank reads it). The index holds lexemes without positions: it screens, the full
@@ -35,7 +40,39 @@ function where(f: SearchFilters, params: unknown[]): string {
   }
   if (f.since) c.push(`${ITEM_TIME} >= ${add(f.since)}`);
   if (f.until) c.push(`${ITEM_TIME} < ${add(f.until)}`);
-  return c.length ? `WHERE ${c.join(' AND ')}` : '';
+  if (f.relevant) c.push('EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id)');
+  return c;
+}
+
+export interface Facets {
+  /** Stories per topic under the other filters (the topic filter left out). */
+  topics: { topic: string; stories: number }[];
+  /** Stories per source under the other filters (the source filter left out), most first. */
+  sources: { id: number; name: string; stories: number }[];
+}
+
+/** The counts beside the archive's topic and source choices: each facet counts stories (an item outside a
+ *  story counts as its own) matching every filter but its own, so a choice shows what picking it would give. */
+export async function searchFacets(db: Db, f: SearchFilters, maxSources = 60): Promise<Facets> {
+  const facet = async (leave: 'topic' | 'source', select: string, join: string, group: string, tail: string) => {
+    const params: unknown[] = [];
+    // $1 stays the tsquery, as conditions() expects.
+    const c = conditions({ ...f, [leave]: undefined }, params);
+    return db.query(
+      `SELECT ${select}, count(DISTINCT coalesce(i.story_id, -i.id))::int AS stories
+       FROM items i JOIN sources src ON src.id = i.source_id ${join} ${c.length ? `WHERE ${c.join(' AND ')}` : ''}
+       GROUP BY ${group} ${tail}`,
+      params,
+    );
+  };
+  const [topics, sources] = await Promise.all([
+    facet('topic', 'ft.topic', 'JOIN item_topics ft ON ft.item_id = i.id', 'ft.topic', 'ORDER BY ft.topic'),
+    facet('source', 'src.id, src.name', '', 'src.id, src.name', `ORDER BY stories DESC, src.name LIMIT ${Math.max(1, Math.floor(maxSources))}`),
+  ]);
+  return {
+    topics: topics.map((r) => ({ topic: String(r.topic), stories: Number(r.stories) })),
+    sources: sources.map((r) => ({ id: Number(r.id), name: String(r.name), stories: Number(r.stories) })),
+  };
 }
 
 /** Stories with matching items, best match first (newest first without a query). */

@@ -18,7 +18,7 @@ const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Dat
 export function toSource(r: Row): Source {
   const o: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) o[camel(k)] = v;
-  for (const k of ['createdAt', 'nextPollAt', 'lastFetchAt', 'lastSuccessAt', 'lastNewItemAt', 'failingSince', 'failingNotifiedAt', 'websubLeaseUntil']) {
+  for (const k of ['createdAt', 'removedAt', 'nextPollAt', 'lastFetchAt', 'lastSuccessAt', 'lastNewItemAt', 'failingSince', 'failingNotifiedAt', 'websubLeaseUntil']) {
     o[k] = date(o[k]);
   }
   o.id = Number(o.id);
@@ -29,13 +29,14 @@ export function toSource(r: Row): Source {
 
 export const hostOf = (url: string) => new URL(url).hostname.toLowerCase();
 
-const INSERT_COLUMNS = 'url, host, name, kind, selectors, min_interval_s, max_interval_s, charset, dedup_policy, topics, enabled';
+const INSERT_COLUMNS = 'url, host, name, name_is_default, kind, selectors, min_interval_s, max_interval_s, charset, dedup_policy, topics, enabled';
 
 function insertParams(s: SourceSpec): unknown[] {
   return [
     s.url,
     hostOf(s.url),
     s.name,
+    s.nameIsDefault ?? false,
     s.kind ?? 'feed',
     s.selectors ? JSON.stringify(s.selectors) : null,
     s.minIntervalS ?? 300,
@@ -47,12 +48,13 @@ function insertParams(s: SourceSpec): unknown[] {
   ];
 }
 
-/** Adds a source; an existing URL is left as it is. `created` says which happened. */
-export async function addSource(db: Db, s: SourceSpec): Promise<{ source: Source; created: boolean }> {
+/** Adds a source, due at `now` (the database's clock when not given); an existing URL (even a removed
+ *  source's) is left as it is. `created` says which happened. */
+export async function addSource(db: Db, s: SourceSpec, now?: Date): Promise<{ source: Source; created: boolean }> {
   const made = await db.query(
-    `INSERT INTO sources (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)
+    `INSERT INTO sources (${INSERT_COLUMNS}, next_poll_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, coalesce($13::timestamptz, now()))
      ON CONFLICT (url) DO NOTHING RETURNING *`,
-    insertParams(s),
+    [...insertParams(s), now ?? null],
   );
   if (made[0]) return { source: toSource(made[0]), created: true };
   const [existing] = await db.query('SELECT * FROM sources WHERE url = $1', [s.url]);
@@ -70,10 +72,48 @@ export async function getSources(db: Db, ids: number[]): Promise<Map<number, Sou
   return new Map(rows.map((r) => [Number(r.id), toSource(r)]));
 }
 
+/** Every source not removed, by name. */
 export async function listSources(db: Db): Promise<Source[]> {
-  return (await db.query('SELECT * FROM sources ORDER BY lower(name), id')).map(toSource);
+  return (await db.query('SELECT * FROM sources WHERE removed_at IS NULL ORDER BY lower(name), id')).map(toSource);
 }
 
+/** Items stored per source with an item time after `since` (feed date, or when fetched if it has none): what
+ *  the sources page shows as items per day. One pass over the recent part of items_published. */
+export async function recentItemCounts(db: Db, since: Date): Promise<Map<number, number>> {
+  const rows = await db.query<{ source_id: number; n: number }>(
+    `SELECT source_id, count(*)::int AS n FROM items WHERE coalesce(published_at, fetched_at) > $1 GROUP BY source_id`,
+    [since],
+  );
+  return new Map(rows.map((r) => [Number(r.source_id), Number(r.n)]));
+}
+
+/** Items a source stored, however old (what removing it keeps). */
+export async function itemCount(db: Db, sourceId: number): Promise<number> {
+  const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE source_id = $1', [sourceId]);
+  return Number(r?.n ?? 0);
+}
+
+/** Removes a source but keeps its row, so its items keep their source: no more polls, no place in lists. */
+export async function markRemoved(db: Db, id: number, now: Date): Promise<Source | undefined> {
+  const [r] = await db.query(
+    'UPDATE sources SET removed_at = $2, enabled = false, claimed_until = NULL WHERE id = $1 AND removed_at IS NULL RETURNING *',
+    [id, now],
+  );
+  return r ? toSource(r) : undefined;
+}
+
+/** Brings a removed source back with a new spec: polled at once, with a clean failure record. */
+export async function restoreSource(db: Db, id: number, s: SourceSpec, now: Date): Promise<Source | undefined> {
+  const [r] = await db.query(
+    `UPDATE sources SET removed_at = NULL, enabled = true, next_poll_at = $3, consecutive_failures = 0, error_score = 0, failing_since = NULL,
+       name = CASE WHEN $4::boolean THEN name ELSE $2 END, name_is_default = name_is_default AND $4::boolean
+     WHERE id = $1 AND removed_at IS NOT NULL RETURNING *`,
+    [id, s.name, now, s.nameIsDefault ?? false],
+  );
+  return r ? toSource(r) : undefined;
+}
+
+/** Starts or stops polling a source (not a removed one). */
 export async function setSourceEnabled(db: Db, id: number, enabled: boolean, now: Date): Promise<Source | undefined> {
   // Re-enabling makes it due at once, with a clean failure record.
   const [r] = await db.query(
@@ -82,14 +122,15 @@ export async function setSourceEnabled(db: Db, id: number, enabled: boolean, now
        consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures END,
        error_score = CASE WHEN $2 THEN 0 ELSE error_score END,
        failing_since = CASE WHEN $2 THEN NULL ELSE failing_since END
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 AND removed_at IS NULL RETURNING *`,
     [id, enabled, now],
   );
   return r ? toSource(r) : undefined;
 }
 
-export type SourceEdit = Partial<Pick<SourceSpec, 'name' | 'kind' | 'selectors' | 'minIntervalS' | 'maxIntervalS' | 'charset' | 'dedupPolicy' | 'topics'>>;
+export type SourceEdit = Partial<Pick<SourceSpec, 'name' | 'nameIsDefault' | 'kind' | 'selectors' | 'minIntervalS' | 'maxIntervalS' | 'charset' | 'dedupPolicy' | 'topics'>>;
 
+/** Changes a source's settings (not a removed one's); unset fields stay. */
 export async function updateSource(db: Db, id: number, e: SourceEdit): Promise<Source | undefined> {
   const [r] = await db.query(
     `UPDATE sources SET
@@ -98,8 +139,9 @@ export async function updateSource(db: Db, id: number, e: SourceEdit): Promise<S
        min_interval_s = coalesce($6, min_interval_s),
        max_interval_s = greatest(coalesce($7, max_interval_s), coalesce($6, min_interval_s)),
        charset = CASE WHEN $8::boolean THEN $9 ELSE charset END,
-       dedup_policy = coalesce($10, dedup_policy), topics = coalesce($11, topics)
-     WHERE id = $1 RETURNING *`,
+       dedup_policy = coalesce($10, dedup_policy), topics = coalesce($11, topics),
+       name_is_default = coalesce($12, name_is_default)
+     WHERE id = $1 AND removed_at IS NULL RETURNING *`,
     [
       id,
       e.name ?? null,
@@ -112,6 +154,7 @@ export async function updateSource(db: Db, id: number, e: SourceEdit): Promise<S
       e.charset || null,
       e.dedupPolicy ?? null,
       e.topics ?? null,
+      e.nameIsDefault ?? null,
     ],
   );
   return r ? toSource(r) : undefined;

@@ -16,7 +16,7 @@
 //    `config: { auth: 'public', csrf: false }` opts out, and is accepted ONLY with auth 'public': use it only
 //    for requests that prove themselves another way (HMAC-signed links from emails, WebSub callbacks with a
 //    verified signature). Never for anything a logged-in person does in a browser.
-// 4. Public: /healthz, /static/*, /login, /logout, /setup, /set-password, the release archive, campaigners'
+// 4. Public: /healthz, /static/*, /favicon.svg (and .ico), /login, /logout, /setup, /set-password, the release archive, campaigners'
 //    pages (routes/subscriptions.ts), and / (the home page shows the system status only to logged-in users). /metrics is public to direct loopback requests only (Prometheus
 //    on the same machine); anything else, including requests relayed by a proxy, gets 404 (see system.ts).
 import type { FastifyInstance } from 'fastify';

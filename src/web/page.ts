@@ -8,7 +8,7 @@
 //
 // In templates: `{{> csrf}}` inside every <form method="post">, `{{> pagination pager}}` under a list.
 import { readFileSync } from 'node:fs';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage } from '../render/index.ts';
 import type { User } from '../storage/users.ts';
 import { csrfToken } from './csrf.ts';
@@ -35,6 +35,7 @@ export const NAV: NavEntry[] = [
   { href: '/rules', label: 'Rules' },
   { href: '/relevance', label: 'Model' },
   { href: '/stories', label: 'Stories' },
+  { href: '/trends', label: 'Trends' },
   { href: '/drafts', label: 'Drafts' },
   { href: '/releases/admin', label: 'Releases' },
   { href: '/templates', label: 'Templates' },
@@ -60,14 +61,27 @@ function navFor(req: FastifyRequest, user: User | null) {
   }).map(({ href, label }) => ({ href, label, current: href === path || (href !== '/' && path.startsWith(`${href}/`)) }));
 }
 
+type PageExtra = (req: FastifyRequest, ctx: Record<string, unknown>) => Promise<Record<string, unknown>>;
+const extras = new WeakMap<object, Map<string, PageExtra[]>>();
+
+/** Lets a route module add to a page another module renders, so each keeps its own part: feedback.ts marks
+ *  the verdicts already given on the story page's items. The extra's keys win over the route's. */
+export function extendPage(app: FastifyInstance, name: string, extra: PageExtra): void {
+  const byName = extras.get(app.pd) ?? new Map<string, PageExtra[]>();
+  byName.set(name, [...(byName.get(name) ?? []), extra]);
+  extras.set(app.pd, byName);
+}
+
 /** Renders a page into the reply. The layout's own keys (user, nav, csrfToken, flash) win over ctx's. */
 export async function sendPage(
   req: FastifyRequest,
   reply: FastifyReply,
   name: string,
-  ctx: { title: string } & Record<string, unknown>,
+  page: { title: string } & Record<string, unknown>,
 ): Promise<FastifyReply> {
   const user = await loadSession(req, reply);
+  let ctx = page;
+  for (const extra of extras.get(req.server.pd)?.get(name) ?? []) ctx = { ...ctx, ...(await extra(req, ctx)) };
   const html = renderPage(name, {
     ...ctx,
     user: user && { id: user.id, email: user.email, roles: user.roles, isAdmin: user.roles.includes('admin') },

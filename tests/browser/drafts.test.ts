@@ -72,7 +72,7 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
       await shot('1-queue');
 
       await page.goto(`${base}/`);
-      expect(await page.locator('.drafts-home .draft-row').count()).toBe(2);
+      expect(await page.locator('#desk .draft-row').count()).toBe(2);
       await shot('2-home');
 
       await Promise.all([page.waitForURL(`${base}/drafts/${ids[0]}`), page.goto(`${base}/drafts/${ids[0]}`)]);

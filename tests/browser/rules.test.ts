@@ -76,7 +76,8 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
       expect(await page.locator('.lede').textContent()).toContain('version 1');
       await shot('1-editor');
 
-      // Break the rule: an unclosed parenthesis.
+      // Break the rule in the YAML view (folded away until opened): an unclosed parenthesis.
+      await page.click('#yaml-view summary');
       await page.fill('#yaml', YAML.replace('query: prison*', 'query: prison* OR (jail'));
       // The optional script checks while typing...
       await page.locator('#live-problems code').first().waitFor({ timeout: 15_000 });

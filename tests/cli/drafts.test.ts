@@ -38,6 +38,7 @@ describe('pressdesk drafts (embedded storage)', () => {
   it('creates a draft for a story and emails the press officer, then lists and shows it', async () => {
     const created = runCli(['drafts', 'create', '--story', String(storyId)], env);
     expect(created.stderr).toContain('drafts: approval requested from 1 press officer(s)');
+    expect(created.stderr).toMatch(/drafts: its page: https:\/\/press\.example\.org\/drafts\/\d+\n/);
     expect(created.code).toBe(0);
     const [, draftId, subject] = /^draft (\d+): (.+)\n$/.exec(created.stdout) ?? [];
     expect(draftId).toBeTruthy();
@@ -68,6 +69,7 @@ describe('pressdesk drafts (embedded storage)', () => {
     const lines = show.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^draft ${draftId} \\(story ${storyId}, probation, template [\\w-]+\\): awaiting_approval, version 1$`));
     expect(lines[1]).toMatch(/^created .+; decision due .+ \(UK time\)$/);
+    expect(lines[2]).toBe(`page: https://press.example.org/drafts/${draftId}`);
     expect(show.stdout).toContain(`Subject: ${subject}\n`);
     // The history: made, then sent for approval.
     expect(show.stdout).toMatch(/ {2}create: template [\w-]+\n[^\n]+ {2}request_approval drafted -> awaiting_approval\n$/);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_FILE_BYTES, parseDirectory, parseDocument } from '../../src/cli/parse.ts';
+import { MAX_FILE_BYTES, parseDirectory, parseDocument } from '../../src/cli/parse-document.ts';
 import { runCli, runCliAsync } from '../helpers/cli.ts';
 
 const FX = fileURLToPath(new URL('../fixtures/feeds/', import.meta.url));

@@ -62,6 +62,21 @@ describe('pressdesk sources', () => {
     expect(runCli(['sources', 'add', 'https://example.org/c.xml', 'https://example.org/d.xml', '--name', 'X'], e).stderr).toContain('--name names one source');
   }, 120_000);
 
+  it('removes a source only with --yes, keeps it off the list, and brings it back when its URL is added again', () => {
+    const e = env();
+    expect(runCli(['sources', 'add', 'https://example.org/keep.xml', '--name', 'Keep'], e).stdout).toMatch(/^added: 1 Keep /);
+    const ask = runCli(['sources', 'remove', '1'], e);
+    expect(ask.code).toBe(1);
+    expect(ask.stderr.trim()).toBe('sources: removing 1 "Keep" stops polling it and takes it off the list; its 0 item(s) stay. Run again with --yes to remove it');
+    expect(runCli(['sources', 'list'], e).stdout).toContain('Keep');
+    const done = runCli(['sources', 'remove', '1', '--yes'], e);
+    expect([done.code, done.stdout]).toEqual([0, 'removed: 1 Keep (its 0 item(s) kept)\n']);
+    expect(runCli(['sources', 'list', '--json'], e).stdout).toBe('');
+    expect(runCli(['sources', 'remove', '1', '--yes'], e).stderr.trim()).toBe('sources: "Keep" was already removed; see `pressdesk sources list`');
+    expect(runCli(['sources', 'enable', '1'], e).stderr.trim()).toMatch(/^sources: there is no source 1/);
+    expect(runCli(['sources', 'add', 'https://example.org/keep.xml'], e).stdout).toMatch(/^added again \(removed before; its items kept\): 1 Keep /);
+  }, 120_000);
+
   it.each([
     [['sources', 'add', 'not a url'], /^sources: "not a url" is not a URL$/],
     [['sources', 'add', 'http://169.254.169.254/latest/meta-data/'], /^sources: pressdesk will not fetch http:\/\/169\.254\.169\.254\/latest\/meta-data\/ \(.*\); give a public http\(s\) URL$/],
@@ -70,6 +85,8 @@ describe('pressdesk sources', () => {
     [['sources', 'add', 'https://example.org/news', '--kind', 'html'], /an html source needs selectors/],
     [['sources', 'import', '--pack', 'nope'], /^sources: there is no source pack "nope"/],
     [['sources', 'enable', '99'], /^sources: there is no source 99/],
+    [['sources', 'remove', '99', '--yes'], /^sources: there is no source 99/],
+    [['sources', 'remove', 'x1'], /^sources: "x1" is not a source id/],
   ])('refuses %j with one clear line', (args, line) => {
     const r = runCli(args, env());
     expect(r.code).toBe(1);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRules } from '../../src/cli/rules.ts';
-import { loadMatcher, loadTagModel, tagLine } from '../../src/cli/tag.ts';
+import { checkRules } from '../../src/cli/check-rules.ts';
+import { loadMatcher, loadTagModel, tagLine } from '../../src/cli/tag-lines.ts';
 import { compileRules } from '../../src/rules/compile.ts';
 import { childEnv } from '../helpers/cli.ts';
 

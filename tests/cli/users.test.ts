@@ -61,6 +61,9 @@ describe('pressdesk users', () => {
       const add = runCli(['users', 'add', 'first@example.org', '--role', 'admin'], env);
       expect(add.code).toBe(0);
       const link = new URL(add.stdout.trim());
+      // No PUBLIC_URL and PORT=0: the link names the port the server really listens on, as \`start\` says.
+      expect(link.origin).toBe(`http://localhost:${new URL(app.url).port}`);
+      expect(app.stderr()).toContain(`(public URL ${link.origin})`);
       const page = await fetch(`${app.url}${link.pathname}${link.search}`);
       expect(page.status).toBe(200);
       const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

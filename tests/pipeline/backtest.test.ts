@@ -95,6 +95,10 @@ describe('backtest', () => {
     const r = bt.result();
     expect(r.gainedCount).toBe(10);
     expect(r.gained.map((c) => c.id)).toEqual(['9', '8']);
+    // limit 0 only counts (the rules editor's hits per row): the same counts, per topic too, and no lists.
+    const counts = backtest(rules('prison*'), rules('jail NOT prison*'), { limit: 0 });
+    counts.add(Array.from({ length: 10 }, (_, i) => ({ id: String(i), title: i % 3 ? 'jail' : 'prison' })));
+    expect(counts.result()).toMatchObject({ gainedCount: 6, lostCount: 4, byTopic: [{ topic: 'prisons', gained: 6, lost: 4 }], gained: [], lost: [] });
   });
 
   it('an added global exclude only loses topics, and the topic lists come from the one tagging', () => {

@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { clusterLines } from '../../src/cli/cluster.ts';
+import { DEFAULT_WINDOW } from '../../src/cli/cluster.ts';
+import { clusterLines } from '../../src/cli/cluster-lines.ts';
+import { parseDuration } from '../../src/pipeline/duration.ts';
+import { WINDOW_HOURS } from '../../src/pipeline/cluster.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/cluster/holdout.jsonl', import.meta.url));
@@ -30,6 +33,10 @@ describe('clusterLines', () => {
 });
 
 describe('pressdesk cluster', () => {
+  it('offers the workers\' window as the --window default', () => {
+    expect(parseDuration(DEFAULT_WINDOW)).toBe(WINDOW_HOURS * 3_600_000);
+  });
+
   it('reads stdin, honours --window, and fails with one line on bad input', () => {
     const copy = (id: string, day: number) =>
       JSON.stringify({ id, published: `2025-04-0${day}T12:00:00Z`, source: 'PA Media', title: 'Man jailed for attacking usher at Bristol Crown Court', summary: 'Kieran Lomax, 26, punched a court usher in the public gallery.' });

@@ -29,8 +29,8 @@ describe('importOpml', () => {
 
   it('round-trips pressdesk settings (html sources, intervals, charset, dedup, disabled) through export', () => {
     const specs = [
-      { url: 'https://a.example/feed', name: 'A & B', kind: 'feed' as const, minIntervalS: 600, maxIntervalS: 7200, charset: 'windows-1252', dedupPolicy: 'link' as const, topics: ['prisons'], enabled: false, selectors: null },
-      { url: 'https://napo.example/news', name: 'Napo', kind: 'html' as const, selectors: { item: '.row', link: 'a', title: 'h3' }, topics: [], enabled: true, charset: null },
+      { url: 'https://a.example/feed', name: 'A & B', nameIsDefault: false, kind: 'feed' as const, minIntervalS: 600, maxIntervalS: 7200, charset: 'windows-1252', dedupPolicy: 'link' as const, topics: ['prisons'], enabled: false, selectors: null },
+      { url: 'https://napo.example/news', name: 'Napo', nameIsDefault: false, kind: 'html' as const, selectors: { item: '.row', link: 'a', title: 'h3' }, topics: [], enabled: true, charset: null },
     ];
     const xml = exportOpml(specs, { title: 'pressdesk sources', now });
     expect(xml).toContain('<opml version="2.0">');
@@ -38,6 +38,12 @@ describe('importOpml', () => {
     const back = importOpml(xml);
     expect(back.problems).toEqual([]);
     expect(back.sources).toEqual(specs);
+  });
+
+  it('marks a name that is only the host (none given) as the default, for the feed title to replace', () => {
+    expect(sourceSpec({ url: 'https://www.example.org/feed' })).toMatchObject({ name: 'www.example.org', nameIsDefault: true });
+    expect(sourceSpec({ url: 'https://www.example.org/feed', name: '  ' })).toMatchObject({ name: 'www.example.org', nameIsDefault: true });
+    expect(sourceSpec({ url: 'https://www.example.org/feed', name: 'Example' })).toMatchObject({ name: 'Example', nameIsDefault: false });
   });
 });
 

@@ -1,6 +1,6 @@
 // The query parser: every construct's tree, and every error with its message and position.
 import { describe, expect, it } from 'vitest';
-import { parseQuery, RuleSyntaxError } from '../../src/rules/query.ts';
+import { checkQuery, parseQuery, RuleSyntaxError } from '../../src/rules/query.ts';
 import type { QueryNode } from '../../src/rules/types.ts';
 
 // A compact rendering of a tree so expectations read like the query.
@@ -133,3 +133,46 @@ describe('parseQuery: errors say where and what to do', () => {
     expect(error('xyz:prison')).toMatchObject({ offset: 0, length: 4 });
   });
 });
+
+describe('checkQuery: every problem, for editors', () => {
+  it('lists problems of words, scopes, distances, quotes and brackets all at once, in order', () => {
+    const found = checkQuery('titel:prison AND pr* OR (jail NEAR x OR "hostel');
+    expect(found.map((e) => [e.offset, e.message.replace(/;.*$/, '')])).toEqual([
+      [0, 'query: unknown field "titel:"'],
+      [17, 'query: a wildcard needs at least 3 letters before "*" (like probat*)'],
+      [24, 'query: this "(" is never closed'],
+      [30, 'query: NEAR needs a distance in words'],
+      [40, 'query: this phrase has no closing "'],
+    ]);
+    expect(checkQuery('a) b) pro*bation')).toMatchObject([{ offset: 1 }, { offset: 4 }, { offset: 9 }]);
+    expect(checkQuery('"probation service" OR probat*')).toEqual([]);
+  });
+
+  it('stops at a problem it cannot read past, keeping those before it', () => {
+    expect(checkQuery('pr* AND').map((e) => e.offset)).toEqual([0, 4]);
+    expect(checkQuery('NOT a')).toMatchObject([{ message: expect.stringMatching(/only says NOT/) }]);
+  });
+
+  it('finds what parseQuery throws, and nothing when it parses, on thousands of generated queries', () => {
+    const words = ['a', 'pr*', 'probat*', '"x y"', '"', '(', ')', 'AND', 'OR', 'NOT', 'NEAR/3', 'NEAR', 'NEAR/99', 'title:', 'titel:', 'case:', '&', '*', 'b'];
+    let seed = 5;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let n = 0; n < 2000; n++) {
+      const q = Array.from({ length: 1 + Math.floor(next() * 7) }, () => words[Math.floor(next() * words.length)]!).join(next() < 0.8 ? ' ' : '');
+      let thrown: RuleSyntaxError | undefined;
+      try {
+        parseQuery(q);
+      } catch (e) {
+        thrown = e as RuleSyntaxError;
+      }
+      const found = checkQuery(q);
+      if (!thrown) expect(found, q).toEqual([]);
+      else expect(found.map((e) => [e.offset, e.message]), q).toContainEqual([thrown.offset, thrown.message]);
+      for (const e of found) expect(e.offset + e.length, q).toBeLessThanOrEqual(q.length);
+    }
+  });
+});
+

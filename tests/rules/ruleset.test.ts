@@ -88,4 +88,29 @@ describe('loadRuleSet', () => {
       'k.yaml:2:1: rules: unknown key "rule" in the file; expected "topics:", "exclude:"',
     ]);
   });
+
+  it('reports every problem of a query, each at its own column', () => {
+    const yaml = 'topics:\n  - id: t\n    name: T\n    rules:\n      - id: r\n        query: titel:x AND pr* OR (jail\n';
+    expect(loadRuleSet(yaml, 'f').problems.map(formatProblem)).toEqual([
+      'f:6:16: query: unknown field "titel:"; use title:, summary:, body:, source:, url: or case: (rule "r" in topic "t")',
+      'f:6:28: query: a wildcard needs at least 3 letters before "*" (like probat*); "pr*" is too short (rule "r" in topic "t")',
+      'f:6:35: query: this "(" is never closed; add a ")" (rule "r" in topic "t")',
+    ]);
+  });
+
+  it('says what to do when YAML trips on a query that starts with a quote, and checks it as a query', () => {
+    const yaml = `topics:\n  - id: t\n    name: T\n    rules:\n      - id: r\n        query: "probation service" OR probat* NEAR x\n      - id: s\n        query: 'it's' OR "x"\n`;
+    const advice = (q: string) =>
+      `rules: YAML cannot read this query because it starts with a quote; put the whole query in single quotes and double the single quotes inside (query: ${q}), or write "query: >-" and the query on the next line, indented further`;
+    const problems = loadRuleSet(yaml, 'f').problems.map(formatProblem);
+    expect(problems).toEqual([
+      `f:6:16: ${advice(`'"probation service" OR probat* NEAR x'`)}`,
+      'f:6:47: query: NEAR needs a distance in words; write NEAR/5',
+      `f:8:16: ${advice(`'''it''s'' OR "x"'`)}`,
+    ]);
+    // The advice, followed, loads.
+    const fixed = yaml.replace('query: "probation service" OR probat* NEAR x', `query: '"probation service" OR probat* NEAR/3 x'`).replace(`query: 'it's' OR "x"`, `query: '''it''s'' OR "x"'`);
+    expect(loadRuleSet(fixed).problems).toEqual([]);
+    expect(loadRuleSet(fixed).ruleSet.topics[0]!.rules.map((r) => r.query)).toEqual(['"probation service" OR probat* NEAR/3 x', `'it's' OR "x"`]);
+  });
 });

@@ -3,10 +3,11 @@ import { recordPoll } from '../../src/storage/polls.ts';
 import { addSource, getSource } from '../../src/storage/sources.ts';
 import { notifyFailing } from '../../src/services/notify-failing.ts';
 import { renewWebsub } from '../../src/services/renew-websub.ts';
-import { schedulePolls } from '../../src/services/schedule-polls.ts';
+import { keepPolling, pollNextOf, schedulePolls } from '../../src/services/schedule-polls.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { later, type TestRuntime, testRuntime } from '../helpers/ingest.ts';
+import { later, rss, type TestRuntime, testRuntime } from '../helpers/ingest.ts';
+import { pollSource } from '../../src/services/poll-source.ts';
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`ingest maintenance tasks (${b.name})`, () => {
@@ -39,6 +40,55 @@ for (const b of backends()) {
       // A claim nobody recorded (the worker died) is due again after its lease.
       later(rt, 301);
       expect((await schedulePolls(rt)).length).toBeGreaterThan(0);
+      await t.db.query('UPDATE sources SET enabled = false');
+    });
+
+    it("claims a host's next due source the moment one of its polls is recorded, and no other host's", async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await addSource(t.db, { url: `http://busy.example/${i}`, name: `busy ${i}` })).source.id);
+      const other = (await addSource(t.db, { url: 'http://quiet.example/f', name: 'quiet' })).source.id;
+      await t.db.query('UPDATE sources SET next_poll_at = $1 WHERE id = ANY($2)', [rt.now(), ids]);
+      const first = (await schedulePolls(rt, { hosts: ['busy.example'] })).map((j) => j.sourceId);
+      expect(first).toHaveLength(2);
+      await t.db.query('UPDATE sources SET next_poll_at = $1 WHERE id = $2', [rt.now(), other]);
+      // Nothing frees a slot until a poll is recorded.
+      await pollNextOf(rt, 'busy.example');
+      expect((await rt.queues.get('poll-source').getJobs(['waiting'])).filter((j) => ids.includes(j.data.sourceId))).toHaveLength(2);
+      const ok = { result: 'ok' as const, ms: 5, bytes: 10, newItems: 0, pollsSinceFull: 0, intervalS: 600, nextPollReason: 'test', errorScore: 0, itemsPerDay: null };
+      await recordPoll(t.db, first[0]!, { ...ok, at: rt.now(), nextPollAt: new Date(rt.now().getTime() + 600_000) });
+      await pollNextOf(rt, 'busy.example');
+      const waiting = (await rt.queues.get('poll-source').getJobs(['waiting'])).map((j) => j.data.sourceId);
+      expect(waiting.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+      expect(waiting).not.toContain(other);
+      await t.db.query('UPDATE sources SET enabled = false');
+    });
+
+    it('a finished poll claims its host\'s next due source (pollSource → pollNextOf)', async () => {
+      const feeds = await startLoopbackServer({ '/a.xml': { body: rss([{ id: 'a1' }]) }, '/b.xml': { body: rss([{ id: 'b1' }]) }, '/c.xml': { body: rss([{ id: 'c1' }]) } }, { host: '127.0.0.3' });
+      try {
+        const ids: number[] = [];
+        for (const f of ['a', 'b', 'c']) ids.push((await addSource(t.db, { url: feeds.url(`/${f}.xml`), name: `feed ${f}` })).source.id);
+        await t.db.query('UPDATE sources SET next_poll_at = $1 WHERE id = ANY($2)', [rt.now(), ids]);
+        const claimed = (await schedulePolls(rt)).map((j) => j.sourceId);
+        expect(claimed).toHaveLength(2);
+        await pollSource(rt, claimed[0]!);
+        const waiting = (await rt.queues.get('poll-source').getJobs(['waiting'])).map((j) => j.data.sourceId);
+        expect(waiting.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+      } finally {
+        await feeds.close();
+        await t.db.query('UPDATE sources SET enabled = false');
+      }
+    });
+
+    it('a polling process starts a newly due source within its every-second check', async () => {
+      const id = (await addSource(t.db, { url: 'http://fresh.example/feed', name: 'fresh' })).source.id;
+      await t.db.query('UPDATE sources SET next_poll_at = $1 WHERE id = $2', [rt.now(), id]);
+      const stop = keepPolling(rt);
+      try {
+        await expect.poll(async () => (await rt.queues.get('poll-source').getJobs(['waiting'])).some((j) => j.data.sourceId === id), { timeout: 30_000, interval: 100 }).toBe(true);
+      } finally {
+        stop();
+      }
       await t.db.query('UPDATE sources SET enabled = false');
     });
 

@@ -40,7 +40,7 @@ describe('login, logout and sessions', () => {
     expect(c.value).toMatch(/\./); // signed
     const home = await t.app.inject({ url: '/', headers: { ...HTML, cookie: cookiesFrom(res) } });
     expect(home.body).toContain('officer@example.org');
-    expect(home.body).toContain('System status');
+    expect(home.body).toContain('Your desk');
     const log = await listAudit(t.db, { limit: 5 });
     expect(log.find((e) => e.action === 'user.login')).toMatchObject({ userEmail: email, objectType: 'user' });
   });

@@ -41,11 +41,26 @@ describe('page shell', () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
-  it('has no inline scripts or styles in our own pages', async () => {
+  it('serves the favicon every page links to, and a way back from the queue dashboard', async () => {
+    const icon = await t.app.inject({ url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/svg+xml');
+    expect(icon.body).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const ico = await t.app.inject({ url: '/favicon.ico' });
+    expect([ico.statusCode, ico.headers.location]).toEqual([301, '/favicon.svg']);
+    expect((await t.app.inject({ url: '/login', headers: HTML })).body).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    const { cookie } = await t.login(['admin']);
+    const board = await t.app.inject({ url: '/admin/queues', headers: { ...HTML, cookie } });
+    expect(board.body).toContain('Back to pressdesk');
+    expect(board.body).toContain('/favicon.svg');
+  });
+
+  it('has no inline scripts or styles in our own pages (scripts come from /static, by src)', async () => {
     const { cookie } = await t.login(['admin']);
     for (const url of ['/', '/login', '/admin/users', '/admin/audit', '/admin/outbox', '/relevance']) {
       const res = await t.app.inject({ url, headers: { ...HTML, cookie: url === '/login' ? '' : cookie } });
-      expect(res.body, url).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+      expect(res.body, url).not.toMatch(/<script(?![^>]*\ssrc="\/static\/[a-z-]+\.js")|<style|\sstyle=|\son[a-z]+=/i);
+      expect(res.body, url).not.toMatch(/<script[^>]*>[^<]/i);
     }
   });
 
@@ -54,12 +69,12 @@ describe('page shell', () => {
     expect(await labels('')).toEqual(['Home', 'News alerts']); // public pages only, for visitors
     expect(await labels((await t.login(['editor'])).cookie)).not.toContain('Users');
     expect(await labels((await t.login(['press_officer'])).cookie)).not.toContain('Queues');
-    expect(await labels((await t.login(['press_officer'])).cookie)).toEqual(['Home', 'Stories', 'Drafts', 'Releases', 'Contacts', 'Subscribers']);
+    expect(await labels((await t.login(['press_officer'])).cookie)).toEqual(['Home', 'Stories', 'Trends', 'Drafts', 'Releases', 'Contacts', 'Subscribers']);
     expect(await labels((await t.login(['editor'])).cookie)).toContain('Templates');
     const admin = await labels((await t.login(['admin'])).cookie);
     expect(admin).toEqual(expect.arrayContaining(['Home', 'Users', 'Queues', 'Audit', 'Outbox']));
     // Only pages that exist are linked.
-    for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Model', 'Stories', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Subscribers', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
+    for (const label of admin) expect(['Home', 'Sources', 'Rules', 'Model', 'Stories', 'Trends', 'Drafts', 'Releases', 'Templates', 'Contacts', 'Subscribers', 'Users', 'Queues', 'Audit', 'Outbox']).toContain(label);
     expect(admin).not.toContain('News alerts'); // visitors only: staff have Subscribers
   });
 
@@ -78,10 +93,11 @@ describe('page shell', () => {
     expect(json.json()).toMatchObject({ statusCode: 404, message: expect.stringContaining('nothing at /nowhere') });
   });
 
-  it('keeps the system status for logged-in users', async () => {
-    expect((await t.app.inject({ url: '/', headers: HTML })).body).not.toContain('System status');
-    const { cookie } = await t.login(['editor']);
-    expect((await t.app.inject({ url: '/', headers: { ...HTML, cookie } })).body).toContain('System status');
+  it('keeps the system panel for admins', async () => {
+    const system = /<h2 id="desk-system-h">System<\/h2>/;
+    expect((await t.app.inject({ url: '/', headers: HTML })).body).not.toMatch(system);
+    expect((await t.app.inject({ url: '/', headers: { ...HTML, cookie: (await t.login(['editor'])).cookie } })).body).not.toMatch(system);
+    expect((await t.app.inject({ url: '/', headers: { ...HTML, cookie: (await t.login(['admin'])).cookie } })).body).toMatch(system);
   });
 
   it('serves /metrics to direct loopback clients only', async () => {

@@ -86,6 +86,57 @@ describe('stories pages', () => {
     expect((await get('/stories?topic=youth')).body).not.toContain('Tooting');
   });
 
+  it('lists relevant stories by default, everything with the switch, and offers topics and sources with counts', async () => {
+    const page = await get('/stories');
+    expect(page.body).toContain('(relevant only)');
+    expect(page.body).toContain('Cookham Wood youth jail to close');
+    expect(page.body).not.toContain('Manhunt'); // fetched but tagged with no topic
+    const all = await get('/stories?all=1');
+    expect(all.body).toContain('Manhunt after Tooting');
+    expect(all.body).toMatch(/<input id="all" name="all" type="checkbox" value="1" checked>/);
+    // Topic choices are the active rules' topics, with the stories each would give under the other filters.
+    expect(page.body).toMatch(/<option value="probation">Probation \(0\)<\/option>/);
+    const youth = await get('/stories?topic=youth');
+    expect(youth.body).toMatch(/<option value="youth" selected>youth \(1\)<\/option>/);
+    // Source choices carry the source's id and count stories (Wire's story is the BBC's, so both count it).
+    const insideTime = (await t.db.query<{ id: number }>("SELECT id FROM sources WHERE name = 'Inside Time'"))[0]!.id;
+    expect(page.body).toContain(`<option value="${insideTime}">Inside Time (1)</option>`);
+    expect(all.body).toContain('Wire &lt;script&gt; (1)');
+    expect((await get(`/stories?source=${insideTime}`)).body).not.toContain('Tooting');
+  });
+
+  it('has a "today (UK)" preset that keeps the other filters', async () => {
+    t.clock.now = new Date('2026-03-01T23:30:00Z');
+    const res = await get('/stories?topic=escapes&since=today');
+    expect(res.body).toContain('Prisoner escapes hospital escort in Tooting');
+    expect(res.body.replaceAll('&#x3D;', '=')).toMatch(/href="\/stories\?topic=escapes&amp;since=today" aria-current="true">today \(UK\)/);
+    t.clock.now = new Date('2026-03-02T00:30:00Z');
+    expect((await get('/stories?topic=escapes&since=today')).body).not.toContain('Tooting');
+    t.clock.now = new Date('2026-03-02T09:00:00Z');
+  });
+
+  it('saves searches per person: listed for their owner only, replaced by name, deleted by the owner only', async () => {
+    const token = csrfFrom(await get('/stories'));
+    const save = (name: string, query: string, cookie = officer.cookie) =>
+      t.app.inject({ method: 'POST', url: '/stories/saved', headers: { ...HTML, ...FORM, cookie }, body: form({ _csrf: token, name, query }) });
+    const res = await save('Youth  jails', 'topic=youth&evil=<x>&q=jail');
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/stories?q=jail&topic=youth');
+    const mine = await get('/stories');
+    expect(mine.body.replaceAll('&#x3D;', '=')).toMatch(/<a href="\/stories\?q=jail&amp;topic=youth">Youth jails<\/a>/);
+    expect((await get('/stories', editor.cookie)).body).not.toContain('Youth jails');
+    await save('Youth jails', 'topic=youth');
+    expect((await get('/stories')).body.replaceAll('&#x3D;', '=')).toMatch(/<a href="\/stories\?topic=youth">Youth jails<\/a>/);
+    const [row] = await t.db.query<{ id: number }>("SELECT id FROM saved_searches WHERE name = 'Youth jails'");
+    expect((await t.app.inject({ method: 'POST', url: `/stories/saved/${row!.id}/delete`, headers: { ...HTML, ...FORM, cookie: officer.cookie }, body: form({}) })).statusCode).toBe(403); // no CSRF token
+    await post(`/stories/saved/${row!.id}/delete`, {}, editor.cookie);
+    expect(await t.db.query('SELECT 1 FROM saved_searches WHERE id = $1', [row!.id])).toHaveLength(1);
+    await post(`/stories/saved/${row!.id}/delete`, {}, officer.cookie);
+    expect(await t.db.query('SELECT 1 FROM saved_searches WHERE id = $1', [row!.id])).toHaveLength(0);
+    expect((await save('  ', 'topic=youth')).statusCode).toBe(302);
+    expect(await t.db.query("SELECT 1 FROM saved_searches WHERE name = ''")).toHaveLength(0);
+  });
+
   it('shows what the archive cannot honour and explains a bad query on the page', async () => {
     expect((await get('/stories?q=tooting+NEAR%2F3+escape')).body).toContain('Note: NEAR/3 is searched as AND');
     const bad = await get('/stories?q=%28tooting');
@@ -98,7 +149,10 @@ describe('stories pages', () => {
   });
 
   it('exports a search as CSV with formula cells defused', async () => {
-    const res = await get('/stories.csv?q=tooting');
+    // The CSV holds what the page lists: relevant stories, or everything fetched with all=1.
+    const relevantOnly = (await get('/stories.csv?q=tooting')).body.replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(relevantOnly.some((l) => l.includes('Manhunt'))).toBe(false);
+    const res = await get('/stories.csv?q=tooting&all=1');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="pressdesk-stories-\d{4}-\d{2}-\d{2}\.csv"$/);

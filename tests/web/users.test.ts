@@ -96,10 +96,12 @@ describe('users admin page', () => {
     expect((await post('/admin/users/abc/roles', { role: 'editor' })).statusCode).toBe(404);
   });
 
-  it('lists the audit log for admins', async () => {
+  it('lists the audit log for admins, in words: who by email, whom by email, no JSON', async () => {
     const res = await t.app.inject({ url: '/admin/audit', headers: { ...HTML, cookie: admin.cookie } });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('user.roles_changed');
-    expect(res.body).toContain('boss@example.org');
+    expect(res.body).toMatch(/<td class="who-cell">boss@example\.org<\/td><td>changed the roles of [\w.@]+ from [\w ]+ to [\w ]+ <small/);
+    expect(res.body).not.toMatch(/\buser \d+\b(?! \(deleted\))/);
+    expect(res.body).not.toMatch(/\{&quot;/);
   });
 });

@@ -1,15 +1,16 @@
 // Feedback on tagging: press officers and editors mark an item (or a whole story) relevant or not relevant,
 // from the story page (POST /feedback) or from a signed link in an approval email. The link opens a page
 // with one button, so mail scanners that follow links record nothing; the button's POST proves itself with
-// the link's HMAC (no session, no CSRF token) and only until the link expires.
+// the link's HMAC (no session, no CSRF token) and only until the link expires. The story page's buttons show the
+// verdict already given: the viewer's own as the pressed button, else the latest anyone gave, by whom.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { itemVerdict, recordFeedback, storyItemIds } from '../../storage/feedback.ts';
+import { type GivenVerdict, itemVerdict, recordFeedback, storyItemIds, verdictsGiven } from '../../storage/feedback.ts';
 import { getItem } from '../../storage/items.ts';
 import { ANY_ROLE } from '../auth.ts';
 import { sendError, wantsHtml } from '../errors.ts';
 import { field, safeNext } from '../form.ts';
-import { flash, sendPage } from '../page.ts';
+import { extendPage, flash, sendPage } from '../page.ts';
 import type { WebDeps } from '../server.ts';
 
 export type Verdict = 'relevant' | 'not_relevant';
@@ -40,9 +41,29 @@ function checkLink(secret: Buffer, q: Record<string, string>, now: Date): Signed
   return { item, verdict, expires, sig };
 }
 
+/** One item's buttons: which is pressed (the viewer's verdict), and a note on someone else's latest one. */
+function verdictView(given: GivenVerdict[], viewer: number) {
+  const word = (relevant: boolean) => (relevant ? 'relevant' : 'not relevant');
+  const mine = given.find((g) => g.userId === viewer);
+  const other = given.find((g) => g.userId !== viewer);
+  const note = mine
+    ? `You marked this ${word(mine.relevant)}.`
+    : other
+      ? `Marked ${word(other.relevant)} by ${other.email ?? (other.userId === null ? 'an email link' : 'a former user')}.`
+      : '';
+  return { relevant: mine?.relevant === true, notRelevant: mine?.relevant === false, note };
+}
+
 export async function feedbackRoutes(app: FastifyInstance, deps: WebDeps) {
   const { db } = deps;
   const now = () => app.pd.now();
+
+  extendPage(app, 'story', async (req, ctx) => {
+    const items = ctx.items as { id: number }[] | undefined;
+    if (!req.user || !items?.length) return {};
+    const given = await verdictsGiven(db, items.map((i) => i.id));
+    return { items: items.map((i) => ({ ...i, verdict: verdictView(given.filter((g) => g.itemId === i.id), req.user!.id) })) };
+  });
 
   app.post('/feedback', { config: { auth: ANY_ROLE } }, async (req, reply) => {
     const verdict = field(req.body, 'verdict');

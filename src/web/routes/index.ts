@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../server.ts';
 import { authRoutes } from './auth.ts';
+import { deskRoutes } from './desk.ts';
 import { draftLinkRoutes } from './draft-links.ts';
 import { draftRoutes } from './drafts.ts';
 import { feedbackRoutes } from './feedback.ts';
@@ -12,6 +13,7 @@ import { releaseAdminRoutes } from './releases-admin.ts';
 import { relevanceRoutes } from './relevance.ts';
 import { releaseRoutes } from './releases.ts';
 import { ruleRoutes } from './rules.ts';
+import { ruleTopicRoutes } from './rules-topics.ts';
 import { sourceRoutes } from './sources.ts';
 import { storyRoutes } from './stories.ts';
 import { subscriberRoutes } from './subscribers.ts';
@@ -24,6 +26,7 @@ import { userRoutes } from './users.ts';
 export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await systemRoutes(app, deps);
   await authRoutes(app, deps);
+  await deskRoutes(app, deps); // home: each role's desk, and the trends page
   await userRoutes(app, deps);
   await queueRoutes(app, deps);
   await storyRoutes(app, deps);
@@ -32,6 +35,7 @@ export async function registerRoutes(app: FastifyInstance, deps: WebDeps) {
   await topicSettingsRoutes(app, deps); // lines to take, draft policy, duty rota
   await templateRoutes(app, deps);
   await ruleRoutes(app, deps);
+  await ruleTopicRoutes(app, deps); // the structured editor: one topic's rules as rows
   await relevanceRoutes(app, deps); // the relevance model on top of the rules
   await feedbackRoutes(app, deps);
   await contactRoutes(app, deps);

@@ -21,6 +21,7 @@ import {
   ruleHits,
   saveRuleVersion,
 } from '../../storage/rules.ts';
+import { publishRules } from '../../services/publish-rules.ts';
 import { requestRetag } from '../../services/request-retag.ts';
 import { sendError } from '../errors.ts';
 import { durationField, field } from '../form.ts';
@@ -34,6 +35,14 @@ const FILE = 'rules.yaml';
  *  words a changed rule needs are read (migration 008's word index), the rest are counted. */
 export function backtestStored(db: Db, current: RuleSet, edited: RuleSet, since: Date | null, limit = 50): Promise<BacktestResult> {
   return runBacktest(current, edited, backtestStore(db, since), { limit });
+}
+
+/** The YAML view's line numbers, the lines with a problem marked; the textarea is as tall as the text (plus
+ *  room to add), so the numbers stay beside their lines without a script. */
+function gutter(yaml: string, problems: RuleProblem[] = []) {
+  const bad = new Set(problems.map((p) => p.line));
+  const count = yaml.split('\n').length;
+  return { gutter: Array.from({ length: count }, (_, i) => ({ n: i + 1, bad: bad.has(i + 1) })), yamlLines: count, yamlRows: count + 2 };
 }
 
 /** Each problem with the line it points at and a caret under the column, for the inline error list. */
@@ -77,10 +86,15 @@ export async function ruleRoutes(app: FastifyInstance, deps: WebDeps) {
         };
       }),
     );
+    const yaml = typeof over.yaml === 'string' ? over.yaml : active.yaml;
     return sendPage(req, reply, 'rules', {
       title: 'Rules',
       active: { version: active.version, shipped: active.version === 0 },
+      topics: active.ruleSet.topics.map((t) => ({ id: t.id, name: t.name, rules: t.rules.length, exclude: t.exclude.length })),
+      globalExcludes: active.ruleSet.exclude.length,
       yaml: active.yaml,
+      yamlOpen: over.yaml !== undefined,
+      ...gutter(yaml, over.problems as RuleProblem[] | undefined),
       over: '30d',
       message: '',
       stats,
@@ -123,12 +137,7 @@ export async function ruleRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     if (action !== 'save') return sendError(req, reply, 400, 'rules: choose Check, Backtest or Save');
     if (!message) return page(req, reply.code(422), { ...kept, messageMissing: true });
-    const v = await db.tx(async (t) => {
-      const saved = await saveRuleVersion(t, { yaml, ruleSet, authorId: req.user!.id, message, now: now() });
-      await audit(t, { userId: req.user!.id, action: 'rule.published', objectType: 'rule_version', objectId: saved.number, detail: { message }, at: now() });
-      return saved;
-    });
-    await requestRetag({ db, queues: deps.queues, now }, { since: null, requestedBy: req.user!.id });
+    const v = await publishRules({ db, queues: deps.queues, now }, { yaml, ruleSet, authorId: req.user!.id, message });
     flash(req, 'ok', `Saved as version ${v.number}; stored items are being re-tagged.`);
     return reply.redirect('/rules', 303);
   });

@@ -9,7 +9,14 @@ import { searchFilters } from '../../pipeline/search-filters.ts';
 import { SearchQueryError } from '../../pipeline/searchquery.ts';
 import { stripHtml } from '../../pipeline/text.ts';
 import { exportStories } from '../../services/export-stories.ts';
-import { type CoverageItem, searchStories, storyCoverage } from '../../storage/search.ts';
+import { type CoverageItem, searchFacets, searchStories, storyCoverage } from '../../storage/search.ts';
+import { coverageTimeline } from '../../pipeline/coverage-timeline.ts';
+import { searchParams } from '../../pipeline/search-params.ts';
+import { activeRules } from '../../services/active-rules.ts';
+import { forgetSearch } from '../../services/forget-search.ts';
+import { saveSearch } from '../../services/save-search.ts';
+import { ukDayStart } from '../../services/show-desk.ts';
+import { savedSearches } from '../../storage/saved-searches.ts';
 import { mergeStories } from '../../services/merge-stories.ts';
 import { setHeadline } from '../../services/set-headline.ts';
 import { splitItem } from '../../services/split-item.ts';
@@ -27,9 +34,9 @@ const anyone = { config: { auth: ANY_ROLE } };
 const editor = { config: { auth: 'editor' as const } };
 const PER_PAGE = 20;
 /** The "Published" choices: durations in the one grammar (src/pipeline/duration.ts), as the CLI's --since. */
-const SINCE: Record<string, string> = { '1d': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '365d': 'last year' };
+const SINCE: Record<string, string> = { today: 'today (UK)', '1d': 'last 24 hours', '7d': 'last 7 days', '30d': 'last 30 days', '365d': 'last year' };
 
-type SQ = { Querystring: { q?: string; topic?: string; source?: string; since?: string; page?: string } };
+type SQ = { Querystring: { q?: string; topic?: string; source?: string; since?: string; page?: string; all?: string } };
 type P = { Params: { id: string } };
 
 interface Segment {
@@ -72,8 +79,9 @@ const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
 /** The query string as search filters; a query or date that cannot be read comes back as `error`. */
 function filtersFrom(q: SQ['Querystring'], now: Date): { filters: SearchFilters; notes: string[]; error?: string } {
   try {
-    const since = q.since?.trim() ? parseSince(q.since, now) : undefined;
-    return searchFilters({ query: q.q, topic: q.topic, source: q.source, since });
+    const since = q.since === 'today' ? ukDayStart(now) : q.since?.trim() ? parseSince(q.since, now) : undefined;
+    // Relevant stories only, unless "show everything fetched" is ticked.
+    return searchFilters({ query: q.q, topic: q.topic, source: q.source, since, relevant: q.all !== '1' });
   } catch (err) {
     if (err instanceof SearchQueryError) return { filters: {}, notes: [], error: `${err.message} (at character ${err.offset + 1})` };
     if (err instanceof DurationError) return { filters: {}, notes: [], error: `stories: since ${err.message}` };
@@ -88,15 +96,31 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get<SQ>('/stories', anyone, async (req, reply) => {
     const q = req.query;
     const { filters, notes, error } = filtersFrom(q, now());
-    const params = new URLSearchParams(Object.entries({ q: q.q, topic: q.topic, source: q.source, since: q.since }).filter((e): e is [string, string] => Boolean(e[1])));
+    const params = searchParams(q);
     const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
-    const res = error ? { total: 0, hits: [] } : await searchStories(db, filters, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+    const [res, facets, topics, saved] = await Promise.all([
+      error ? { total: 0, hits: [] } : searchStories(db, filters, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE }),
+      error ? { topics: [], sources: [] } : searchFacets(db, filters),
+      activeRules(db).then((r) => r.ruleSet.topics),
+      savedSearches(db, req.user!.id),
+    ]);
     const pager = paginate(res.total, page, PER_PAGE, (p) => `/stories?${new URLSearchParams([...params, ['page', String(p)]])}`);
     const stories = res.hits.map((h) => ({ ...h, href: h.storyId === null ? safeUrl(h.headlineUrl) : `/stories/${h.storyId}`, more: h.matched - h.items.length }));
+    // Choices with the stories each would give; the chosen one stays listed even at 0.
+    const topicCount = new Map(facets.topics.map((f) => [f.topic, f.stories]));
+    const topicOptions = topics.map((t) => ({ value: t.id, label: `${t.name} (${topicCount.get(t.id) ?? 0})`, selected: q.topic === t.id }));
+    if (q.topic && !topics.some((t) => t.id === q.topic)) topicOptions.push({ value: q.topic, label: `${q.topic} (${topicCount.get(q.topic) ?? 0})`, selected: true });
+    const sourceOptions = facets.sources.map((f) => ({ value: String(f.id), label: `${f.name} (${f.stories})`, selected: q.source === String(f.id) }));
+    if (q.source && !sourceOptions.some((o) => o.selected)) sourceOptions.unshift({ value: q.source, label: `${q.source} (0)`, selected: true });
     return sendPage(req, reply, 'stories', {
       title: 'Stories',
-      form: { q: q.q ?? '', topic: q.topic ?? '', source: q.source ?? '' },
+      form: { q: q.q ?? '', all: q.all === '1' },
+      topicOptions,
+      sourceOptions,
       sinceOptions: [{ value: '', label: 'any time', selected: !SINCE[q.since ?? ''] }, ...Object.entries(SINCE).map(([value, label]) => ({ value, label, selected: q.since === value }))],
+      presets: Object.entries(SINCE).map(([value, label]) => ({ label, href: `/stories?${new URLSearchParams([...[...params].filter(([k]) => k !== 'since'), ['since', value]])}`, current: q.since === value })),
+      saved: saved.map((x) => ({ ...x, href: `/stories${x.query ? `?${x.query}` : ''}`, current: x.query === params.toString() })),
+      query: params.toString(),
       stories,
       notes,
       error,
@@ -104,6 +128,24 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
       searched: Boolean(q.q?.trim() || q.topic || q.source || filters.since),
       csvHref: `/stories.csv?${params}`,
     });
+  });
+
+  app.post('/stories/saved', anyone, async (req, reply) => {
+    const params = Object.fromEntries(new URLSearchParams(field(req.body, 'query')));
+    const r = await saveSearch({ db, now }, { userId: req.user!.id, name: field(req.body, 'name'), params });
+    if (!r.ok) {
+      flash(req, 'error', r.message);
+      return reply.redirect(`/stories?${searchParams(params)}`);
+    }
+    flash(req, 'ok', `Saved as "${r.name}".`);
+    return reply.redirect(`/stories${r.query ? `?${r.query}` : ''}`);
+  });
+
+  app.post<P>('/stories/saved/:id/delete', anyone, async (req, reply) => {
+    const id = Number(req.params.id);
+    const gone = Number.isSafeInteger(id) && (await forgetSearch({ db }, { userId: req.user!.id, id }));
+    flash(req, gone ? 'ok' : 'error', gone ? 'Saved search deleted.' : 'stories: no such saved search of yours');
+    return reply.redirect('/stories');
   });
 
   app.get<SQ>('/stories.csv', anyone, async (req, reply) => {
@@ -161,6 +203,7 @@ export async function storyRoutes(app: FastifyInstance, deps: WebDeps) {
       story: state,
       items: view,
       sources: [...bySource].map(([name, count]) => ({ name, count })),
+      coverage: coverageTimeline(items.map((i) => i.time), state.headline ?? `story ${state.id}`),
       decisions,
       canEdit,
       back: `/stories/${state.id}`,

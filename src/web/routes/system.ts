@@ -1,19 +1,20 @@
-// Health, metrics, the home page, the stylesheet and the outbox.
-import { readFileSync } from 'node:fs';
+// Health, metrics, the stylesheet, the pages' scripts, the favicon and the outbox. (Home: desk.ts.)
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { listOutbox } from '../../adapters/mailer.ts';
-import { reviewDrafts } from '../../services/review-drafts.ts';
 import { sendError } from '../errors.ts';
 import { checkHealth } from '../health.ts';
 import { createMetrics } from '../metrics.ts';
 import { sendPage } from '../page.ts';
-import { allows } from '../roles.ts';
 import type { WebDeps } from '../server.ts';
 import { loadSession } from '../session.ts';
-import { queueRow } from './draft-view.ts';
 
-const css = readFileSync(new URL('../static/pressdesk.css', import.meta.url));
+const STATIC = new URL('../static/', import.meta.url);
+const css = readFileSync(new URL('pressdesk.css', STATIC));
+const icon = readFileSync(new URL('favicon.svg', STATIC));
+// The pages' own small scripts (CSP: script-src 'self'), read once: /static/NAME.js for each file there.
+const scripts = new Map(readdirSync(STATIC).filter((f) => /^[a-z-]+\.js$/.test(f)).map((f) => [f, readFileSync(new URL(f, STATIC))]));
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -41,18 +42,21 @@ export async function systemRoutes(app: FastifyInstance, deps: WebDeps) {
     return metrics.metrics();
   });
 
+  app.get<{ Params: { name: string } }>('/static/:name.js', { config: { auth: 'public' } }, async (req, reply) => {
+    const body = scripts.get(`${req.params.name}.js`);
+    if (!body) return sendError(req, reply, 404, `nothing at ${req.url}`);
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(body);
+  });
+
   app.get('/static/pressdesk.css', { config: { auth: 'public' } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   );
 
-  // Public so a visitor learns where to log in; the system status is only for people who are logged in.
-  app.get('/', { config: { auth: 'public' } }, async (req, reply) => {
-    const user = await loadSession(req, reply);
-    const health = user ? await checkHealth({ ...deps, now: app.pd.now }) : undefined;
-    // A press officer's first job: the drafts waiting for a decision, nearest deadline first.
-    const drafts = user && allows(user.roles, 'press_officer') ? { rows: (await reviewDrafts({ db: deps.db, now: app.pd.now }, { recent: 0 })).awaiting.map(queueRow) } : undefined;
-    return sendPage(req, reply, 'home', { title: 'Home', health, mail: deps.mailer.describe, drafts });
-  });
+  app.get('/favicon.svg', { config: { auth: 'public' } }, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(icon),
+  );
+  // Browsers and feed readers ask for /favicon.ico whatever the page says; every current one shows an SVG.
+  app.get('/favicon.ico', { config: { auth: 'public' } }, async (_req, reply) => reply.redirect('/favicon.svg', 301));
 
   app.get('/admin/outbox', { config: { auth: 'admin' } }, async (req, reply) => {
     const dir = join(deps.config.dataDir, 'outbox');

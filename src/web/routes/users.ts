@@ -2,6 +2,7 @@
 // and the audit log. Every change is audited. Nobody can remove the last enabled admin.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../domain/types.ts';
+import { actorWords, auditWords } from '../../pipeline/audit-words.ts';
 import { audit, countAudit, listAudit } from '../../storage/audit.ts';
 import { deleteUserSessions } from '../../storage/sessions.ts';
 import {
@@ -128,10 +129,7 @@ export async function userRoutes(app: FastifyInstance, deps: WebDeps) {
 
   app.get<Q>('/admin/audit', admin, async (req, reply) => {
     const pager = paginate(await countAudit(db), req.query.page, PER_PAGE);
-    const entries = (await listAudit(db, { limit: pager.limit, offset: pager.offset })).map((e) => ({
-      ...e,
-      detailText: Object.keys(e.detail).length ? JSON.stringify(e.detail) : '',
-    }));
+    const entries = (await listAudit(db, { limit: pager.limit, offset: pager.offset })).map((e) => ({ ...e, who: actorWords(e), words: auditWords(e) }));
     return sendPage(req, reply, 'audit', { title: 'Audit log', entries, pager });
   });
 }

@@ -15,7 +15,11 @@ const MAX_PUSH_BYTES = 10 * 1024 * 1024;
 export async function websubRoutes(app: FastifyInstance, deps: WebDeps) {
   const { db } = deps;
   const now = () => app.pd.now();
-  const sourceOf = async (id: string) => (/^\d{1,15}$/.test(id) ? getSource(db, Number(id)) : undefined);
+  // A removed source is no subscription: its hub hears 404 / 410 and stops.
+  const sourceOf = async (id: string) => {
+    const s = /^\d{1,15}$/.test(id) ? await getSource(db, Number(id)) : undefined;
+    return s?.removedAt ? undefined : s;
+  };
 
   app.get<P>('/websub/:id', hub, async (req, reply) => {
     const s = await sourceOf(req.params.id);
