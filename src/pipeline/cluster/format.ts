@@ -10,7 +10,7 @@ const BYLINE = /\s+\|\s+[^|]{1,60}$/;
 // our coronavirus coverage", "Continue reading...": shared by every item of a section, whatever it reports.
 // Each pattern runs only where its last word occurs: most text has none, and a regex scan costs more.
 const BOILERPLATE: [string, RegExp][] = [
-  ['updates', /(?:\S+\s+){0,2}\S+\s*[–:-]\s*(?:latest|live) updates/giu],
+  ['updates', /(?:[^\s.!?]+\s+){0,2}[^\s.!?]+\s*[–:-]\s*(?:latest|live) updates/giu],
   ['coverage', /\bsee all our [\p{L} -]{1,30} coverage\b/giu],
   ['reading', /\bcontinue reading\b\.*/giu],
 ];
@@ -20,7 +20,8 @@ const STANDALONE_PATTERNS = [
   /\bbriefing\b/i,
   /\bpodcast\b/i,
   /\bweekly\s*$/i,
-  /^\s*live\b/i,
+  /^\s*live\s*(?:[:–|-]|updates\b|news\b|blog\b)/i,
+  /\b(?:politics|news|business|markets|world|war|election|budget|sport|coronavirus|covid)\s+live\s*:/i,
   /[–:-]\s*(?:uk |us |europe |business |politics )?live(?: updates| news| blog)?!?\s*$/i,
   /\b(?:live|latest) (?:updates|news)\b/i,
   /\blatest\s*:/i,
@@ -35,7 +36,8 @@ const STANDALONE_PATTERNS = [
   /\b(?:quiz|crossword|sudoku|wordle)\b/i,
   // Service pieces: guides, not news of one event.
   /\bhow to\b/i,
-  /\b(?:when is it|when are they|what time|start times?|tee times|tv channel|sweepstake|best bets|tips|odds|guide to|full calendar|fixture dates|to buy)\b/i,
+  /\b(?:when is it|when are they|what time|start times?|tee times|tv channel|sweepstake|tips|latest odds|best bets|what are the odds|guide to|full calendar|fixture dates)\b/i,
+  /\b(?:best|where)\b[^:|]{0,40}\bto buy\b/i,
   /\b(?:can|should|do|will|must) (?:i|you)\b/i,
 ];
 // One pass over a title instead of one per pattern.

@@ -36,7 +36,7 @@ const MIN_EQUAL_FOR_CONTAINMENT = 5;
  *  proportion. */
 export const COVERAGE_KNEE = 0.4;
 export const CONFLICT_FACTOR = 0.5;
-export const NO_WHAT_FACTOR = 0.6;
+export const NO_WHAT_FACTOR = 0.5;
 /** Text alike under titles with no term in common: a feed's boilerplate summary, not a copy. */
 export const UNTITLED_TEXT_FACTOR = 0.5;
 
