@@ -86,18 +86,16 @@ function side(A: Derived, B: Derived) {
   let covered = 0;
   let titled = false;
   for (let i = 0; i < A.list.length; i++) {
-    const t = A.list[i]!;
-    const other = B.nameWeight.get(t);
-    const w = other !== undefined && other > A.weights[i]! ? other : A.weights[i]!;
+    // One lookup per term: is it among B's terms (title or names), B's title, B's names, B's words?
+    const o = B.lookup.get(A.list[i]!);
+    const w = o !== undefined && o.nameWeight > A.weights[i]! ? o.nameWeight : A.weights[i]!;
     mass += w;
-    const hit = B.terms.has(t);
+    const hit = o !== undefined && o.term;
     if (hit) shared += w;
     if (i < A.titleCount) {
       title += w;
-      if (hit) {
-        covered += w;
-        if (!titled && B.title.has(t)) titled = true;
-      } else if (B.words.has(t)) covered += w;
+      if (o !== undefined) covered += w; // in B's terms or first words
+      if (hit && o.title) titled = true;
     }
   }
   return { mass, shared, title, covered, titled };
@@ -105,15 +103,21 @@ function side(A: Derived, B: Derived) {
 
 // A story's representative signatures are compared with every new candidate item: derive their sets and
 // weights once.
+interface Known {
+  /** In the title or the names (not only the first words). */
+  term: boolean;
+  title: boolean;
+  /** Its weight as a name here, 0 when it is not one. */
+  nameWeight: number;
+}
 interface Derived {
-  title: Set<string>;
   titleCount: number;
   /** Title terms, then the names not in the title. */
   list: string[];
   weights: number[];
   terms: Set<string>;
-  words: Set<string>;
-  nameWeight: Map<string, number>;
+  /** Every term and first word, as the other side asks about it. */
+  lookup: Map<string, Known>;
   /** Title terms that are names or numbers. */
   titleNames: string[];
   /** Title and first words that say what happened: not names, not sector words; numbers count. */
@@ -131,20 +135,17 @@ function derived(sig: Signature): Derived {
     const number = (t: string) => /\d/.test(t) && !YEAR.test(t);
     const own = (t: string) => names.has(t) || number(t);
     const weights = list.map((t) => (own(t) ? (title.has(t) ? NAME_WEIGHT : TEXT_NAME_WEIGHT) : COMMON.has(t) ? COMMON_WEIGHT : 1));
-    const nameWeight = new Map<string, number>();
-    list.forEach((t, i) => {
-      if (names.has(t)) nameWeight.set(t, weights[i]!);
-    });
     const words = sig.words ?? [];
+    const lookup = new Map<string, Known>();
+    for (const t of words) lookup.set(t, { term: false, title: false, nameWeight: 0 });
+    list.forEach((t, i) => lookup.set(t, { term: true, title: title.has(t), nameWeight: names.has(t) ? weights[i]! : 0 }));
     const what = [...new Set([...sig.title, ...words])].filter((t) => number(t) || (!names.has(t) && !COMMON.has(t)));
     d = {
-      title,
       titleCount: title.size,
       list,
       weights,
       terms: new Set(list),
-      words: new Set(words),
-      nameWeight,
+      lookup,
       titleNames: sig.title.filter(own),
       what,
       whatSet: new Set(what),
