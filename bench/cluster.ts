@@ -9,7 +9,7 @@ import { bandKeys, clusterBatch, signature } from '../src/pipeline/cluster.ts';
 import { hash32, jaccard, shingles } from '../src/pipeline/cluster/minhash.ts';
 import { pairwise } from '../src/pipeline/cluster/pairwise.ts';
 import { similarity } from '../src/pipeline/cluster/similarity.ts';
-import { COMMON, fold, names, term, terms } from '../src/pipeline/cluster/text.ts';
+import { COMMON, fold, names, stemmed, term, terms } from '../src/pipeline/cluster/text.ts';
 import { stripHtml } from '../src/pipeline/text.ts';
 
 type Fx = ItemText & { story: string };
@@ -134,7 +134,7 @@ function vary(text: string | undefined, swap: Map<string, string>, known: Set<st
   return text.replace(/[\p{L}\p{N}][\p{L}\p{N}'’.,]*/gu, (w) => {
     const core = w.replace(/[.,]+$/, '');
     const tail = w.slice(core.length);
-    const t = term(fold(core));
+    const t = stemmed(term(fold(core)));
     if (/^\d/.test(core)) {
       if (!swap.has(t)) swap.set(t, String(Math.floor(rnd() * 90_000) + 10));
       return swap.get(t)! + tail;

@@ -11,6 +11,12 @@ export interface Signature {
   minhash: number[];
   /** Number of distinct shingles the MinHash was taken over. */
   size: number;
+  /** The text's first distinctive terms beyond the title and names (stemmed): whether it mentions the other
+   *  item's title words. Absent in signatures stored before it was added. */
+  words?: string[];
+  /** A roundup or service piece (briefing, podcast, live page, photos of the day, how-to guide, tips): a story
+   *  of its own, which neither joins, nor is joined by, nor bridges others. */
+  standalone?: true;
 }
 
 export interface StoryCandidate {

@@ -4,6 +4,7 @@
 // Thresholds and why MinHash: docs/stories.md.
 import { minhashKeys, minhash, shingles } from './cluster/minhash.ts';
 import type { Signature, StoryCandidate } from '../domain/stories.ts';
+import { cleanText, cleanTitle, isStandalone } from './cluster/format.ts';
 import { type Similarity, similarity } from './cluster/similarity.ts';
 import { COMMON, names, terms } from './cluster/text.ts';
 import { stripHtml } from './text.ts';
@@ -18,18 +19,32 @@ const MAX_TEXT_TERMS = 400;
 const MAX_TEXT_CHARS = 4000;
 const MAX_TITLE_TERMS = 24;
 const MAX_NAMES = 24;
+/** Text terms kept as `words`: a lead paragraph's worth, enough to see whether it mentions the other title. */
+const MAX_WORDS = 32;
 
-export function signature(item: Pick<ItemText, 'title' | 'summary' | 'body'>): Signature {
-  const title = stripHtml(item.title ?? '');
-  const rest = [item.summary, item.body].filter(Boolean).map((s) => stripHtml(s!)).join('\n').slice(0, MAX_TEXT_CHARS);
+export function signature(item: Pick<ItemText, 'title' | 'summary' | 'body' | 'url'>): Signature {
+  const fullTitle = stripHtml(item.title ?? '');
+  const title = cleanTitle(fullTitle);
+  const rest = cleanText([item.summary, item.body].filter(Boolean).map((s) => stripHtml(s!)).join('\n').slice(0, MAX_TEXT_CHARS));
   const titleTerms = terms(title);
   const textTerms = terms(rest).slice(0, MAX_TEXT_TERMS);
   // The marker keeps the title's last word and the text's first from making a shingle no copy shares.
   const set = shingles(textTerms.length ? [...titleTerms, '\u0000', ...textTerms] : titleTerms, COMMON);
   const found = names(title, rest);
   const titleSet = [...new Set(titleTerms)].slice(0, MAX_TITLE_TERMS);
-  const ordered = [...titleSet.filter((t) => found.has(t)), ...[...found].filter((t) => !titleSet.includes(t))];
-  return { v: 1, title: titleSet, names: ordered.slice(0, MAX_NAMES), minhash: minhash(set), size: set.size };
+  const ordered = [...titleSet.filter((t) => found.has(t)), ...[...found].filter((t) => !titleSet.includes(t))].slice(0, MAX_NAMES);
+  const seen = new Set([...titleSet, ...ordered]);
+  const words: string[] = [];
+  for (let i = 0; i < textTerms.length && words.length < MAX_WORDS; i++) {
+    const t = textTerms[i]!;
+    if (t.length > 2 && !COMMON.has(t) && !seen.has(t)) {
+      seen.add(t);
+      words.push(t);
+    }
+  }
+  const sig: Signature = { v: 1, title: titleSet, names: ordered, minhash: minhash(set), size: set.size, words };
+  if (isStandalone(fullTitle, item.url)) sig.standalone = true;
+  return sig;
 }
 
 /**
@@ -59,7 +74,7 @@ export interface ClusterOptions {
 }
 
 export const WINDOW_HOURS = 72;
-export const JOIN_THRESHOLD = 0.3;
+export const JOIN_THRESHOLD = 0.25;
 export const MERGE_THRESHOLD = 0.45;
 
 export type Decision =
@@ -84,12 +99,15 @@ export function cluster(item: ClusterItem, candidates: readonly StoryCandidate[]
     if (!(Math.abs(t - last) <= windowMs)) continue;
     scored.push({ id: c.id, score: bestScore(item.sig, c.sigs) });
   }
-  return decide(scored, opts);
+  return item.sig.standalone ? { kind: 'new' } : decide(scored, opts);
 }
 
+/** The best score against a story's representatives. A standalone item (a roundup, a service piece) stands for
+ *  nothing: a story it started, stored or not, has no representative to join. */
 export function bestScore(sig: Signature, sigs: readonly Signature[]): number {
   let best = 0;
   for (const s of sigs) {
+    if (s.standalone) continue;
     const v = similarity(sig, s).score;
     if (v > best) best = v;
   }

@@ -92,7 +92,7 @@ export async function assignStories(db: Db, itemIds: readonly number[], now: Dat
     if (!r) throw new Error(`stories: item ${id} does not exist; store it (items) before clustering it`);
     if (r.story_id !== null) out.set(id, { kind: 'kept', storyId: Number(r.story_id) });
     else {
-      const sig = signature({ title: r.title, summary: r.summary ?? undefined, body: r.body ?? undefined });
+      const sig = signature({ title: r.title, summary: r.summary ?? undefined, body: r.body ?? undefined, url: r.url ?? undefined });
       todo.push({ itemId: id, id: String(id), t: new Date(r.t).getTime(), sig, keys: bandKeys(sig) });
     }
   }

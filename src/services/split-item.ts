@@ -16,7 +16,7 @@ export async function splitItem(db: Db, itemId: number, act: EditorAction, fromS
     if (fromStory !== undefined && from !== fromStory) {
       throw new Error(`stories: item ${itemId} is no longer in story ${fromStory} (now ${from}); reload the page`);
     }
-    const keys = bandKeys(signature({ title: item.title, summary: item.summary ?? undefined, body: item.body ?? undefined }));
+    const keys = bandKeys(signature({ title: item.title, summary: item.summary ?? undefined, body: item.body ?? undefined, url: item.url ?? undefined }));
     const to = await splitOut(t, { item, keys, act });
     await refreshStories(t, [from, to], act.now);
     return to;

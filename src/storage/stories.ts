@@ -35,6 +35,7 @@ export interface ClusterItemRow {
   title: string;
   summary: string | null;
   body: string | null;
+  url: string | null;
   t: Date;
   story_id: number | null;
 }
@@ -42,7 +43,7 @@ export interface ClusterItemRow {
 /** Items to cluster, oldest id first; `lock` takes their row locks (an editor's split). */
 export const clusterItemRows = (db: Db, ids: readonly number[], lock = false) =>
   db.query<ClusterItemRow>(
-    `SELECT i.id, i.title, i.summary_html AS summary, coalesce(i.body_text, i.content_html) AS body, ${ITEM_TIME} AS t, i.story_id
+    `SELECT i.id, i.title, i.summary_html AS summary, coalesce(i.body_text, i.content_html) AS body, i.url, ${ITEM_TIME} AS t, i.story_id
      FROM items i WHERE i.id = ANY($1::bigint[]) ORDER BY i.id${lock ? ' FOR UPDATE' : ''}`,
     [ids],
   );

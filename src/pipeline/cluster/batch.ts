@@ -3,7 +3,7 @@
 // is new) and services/cluster-items.ts (a poll's batch: stored stories arrive as candidates found by
 // storage's key lookup, and the plan says what to write). Same signature / bandKeys / decide as cluster().
 import type { ItemText } from '../../domain/types.ts';
-import { CANDIDATE_LIMIT, type ClusterOptions, KEY_SCAN_LIMIT, WINDOW_HOURS, bandKeys, bestScore, decide, signature } from '../cluster.ts';
+import { CANDIDATE_LIMIT, type ClusterOptions, type Decision, KEY_SCAN_LIMIT, WINDOW_HOURS, bandKeys, bestScore, decide, signature } from '../cluster.ts';
 import type { Signature, StoredStory } from '../../domain/stories.ts';
 
 export interface BatchOptions extends ClusterOptions {
@@ -158,7 +158,9 @@ export function placeBatch(items: readonly BatchItem[], stored: readonly StoredS
     const scored = [...found]
       .filter((s) => Math.abs(t - slots[s]!.lastMs) <= windowMs && !excluded.has(s))
       .map((s) => ({ id: String(s), score: bestScore(sig, representatives(slots[s]!)) }));
-    const d = decide(scored, opts);
+    // A roundup or service piece is a story of its own: it neither joins nor bridges stories, and bestScore
+    // gives nothing a way into a story it started.
+    const d: Decision = sig.standalone ? { kind: 'new' } : decide(scored, opts);
     let home: number;
     let kind: Placement['kind'] = d.kind;
     if (d.kind === 'new') {
