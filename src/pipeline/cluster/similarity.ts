@@ -90,7 +90,7 @@ function side(A: Derived, B: Derived) {
     const o = B.lookup.get(A.list[i]!);
     const w = o !== undefined && o.nameWeight > A.weights[i]! ? o.nameWeight : A.weights[i]!;
     mass += w;
-    const hit = o !== undefined && o.term;
+    const hit = o?.term === true;
     if (hit) shared += w;
     if (i < A.titleCount) {
       title += w;
@@ -138,7 +138,7 @@ function derived(sig: Signature): Derived {
     const words = sig.words ?? [];
     const lookup = new Map<string, Known>();
     for (const t of words) lookup.set(t, { term: false, title: false, nameWeight: 0 });
-    list.forEach((t, i) => lookup.set(t, { term: true, title: title.has(t), nameWeight: names.has(t) ? weights[i]! : 0 }));
+    for (const [i, t] of list.entries()) lookup.set(t, { term: true, title: title.has(t), nameWeight: names.has(t) ? weights[i]! : 0 });
     const what = [...new Set([...sig.title, ...words])].filter((t) => number(t) || (!names.has(t) && !COMMON.has(t)));
     d = {
       titleCount: title.size,
