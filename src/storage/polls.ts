@@ -6,10 +6,12 @@ import { toSource } from './sources.ts';
 
 const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 
-/** Makes sources due now ("poll now", `poll --once --all`). Without ids: every enabled source. */
+/** Makes sources due now ("poll now", `poll --once --all`). Without ids: every enabled source. A claim still
+ *  held is dropped too: a worker killed between claiming and queueing would otherwise hold the source for the
+ *  whole lease; at worst a source in flight is polled twice, which stores nothing twice. */
 export async function makeDue(db: Db, now: Date, ids?: number[]): Promise<number[]> {
   const rows = await db.query<{ id: number }>(
-    `UPDATE sources SET next_poll_at = $1, next_poll_reason = 'asked for' WHERE enabled AND ($2::bigint[] IS NULL OR id = ANY($2)) RETURNING id`,
+    `UPDATE sources SET next_poll_at = $1, next_poll_reason = 'asked for', claimed_until = NULL WHERE enabled AND ($2::bigint[] IS NULL OR id = ANY($2)) RETURNING id`,
     [now, ids ?? null],
   );
   return rows.map((r) => Number(r.id));

@@ -139,7 +139,8 @@ export async function allStored(pg: TestPg, published: string[]) {
 }
 
 /** Makes every source due now: what the passing of its poll interval (at least 30 s, usually 5 min) does. */
-export const makeDue = (pg: TestPg) => pg.db.query('UPDATE sources SET next_poll_at = now()');
+// As storage/polls.ts makeDue ("poll now"): due at once, a dead worker's claim dropped.
+export const makeDue = (pg: TestPg) => pg.db.query('UPDATE sources SET next_poll_at = now(), claimed_until = NULL');
 
 export async function freePort(): Promise<number> {
   const s = createServer();
