@@ -145,8 +145,10 @@ export async function recordPolls(db: Db, polls: (PollRecord & { sourceId: numbe
          etag = CASE WHEN p.failed THEN s.etag ELSE p.etag END,
          last_modified = CASE WHEN p.failed THEN s.last_modified ELSE p.last_modified END,
          body_hash = CASE WHEN p.failed THEN s.body_hash ELSE p.body_hash END,
-         polls_since_full = p.polls_since_full, interval_s = p.interval_s, next_poll_at = p.next_poll_at,
-         next_poll_reason = p.reason, error_score = p.error_score, items_per_day = p.items_per_day, claimed_until = NULL
+         polls_since_full = p.polls_since_full, interval_s = p.interval_s,
+         -- Asked for again while this poll ran ("poll now" cleared its claim): that request stands.
+         next_poll_at = CASE WHEN s.claimed_until IS NULL AND s.next_poll_reason = 'asked for' AND s.next_poll_at >= p.at THEN s.next_poll_at ELSE p.next_poll_at END,
+         next_poll_reason = CASE WHEN s.claimed_until IS NULL AND s.next_poll_reason = 'asked for' AND s.next_poll_at >= p.at THEN s.next_poll_reason ELSE p.reason END, error_score = p.error_score, items_per_day = p.items_per_day, claimed_until = NULL
        FROM p WHERE s.id = p.id RETURNING s.*
      ), log AS (
        INSERT INTO fetch_log (source_id, at, result, status, ms, bytes, new_items, feed_items, skipped_items, pages_not_fetched, error)
