@@ -1,5 +1,6 @@
 // Topic volume: tagged items per topic per hour (as storage counts them) -> aligned series per hour or per UK
 // day, ending at `now`. Empty buckets are zeros, so a chart's bars are evenly spaced in time. Pure.
+import { ukDayKey } from './uk-clock.ts';
 
 /** Items of a topic whose time falls in the hour starting at `hour` (UTC-aligned: UK hours are too). */
 export interface HourCount {
@@ -24,7 +25,6 @@ export interface VolumeSeries {
 
 const HOUR = 3_600_000;
 const ukHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const ukDayKey = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 const ukDayLabel = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short' });
 
 export const hourStart = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
@@ -57,7 +57,7 @@ function byDay(hours: Map<number, number>, last: number, days: number): Bucket[]
   const index = new Map<string, Bucket>();
   // Walk back hour by hour over enough hours to cover `days` UK days (a day is 23–25 hours).
   for (let t = last; out.length <= days; t -= HOUR) {
-    const key = ukDayKey.format(new Date(t));
+    const key = ukDayKey(new Date(t));
     let b = index.get(key);
     if (!b) {
       if (out.length === days) break;

@@ -2,13 +2,13 @@
 // trend and today's stories. SPIKE_ALERTS=false turns it off. A failed send releases the day's claim, so the
 // next run (every 15 minutes) tries again; nothing is marked sent that was not.
 import { findSpikes } from '../pipeline/spikes.ts';
+import { ukDayKey } from '../pipeline/uk-clock.ts';
 import { renderTemplate } from '../render/index.ts';
 import { claimSpikeAlerts, pressOfficerEmails, relevantStoriesSince, releaseSpikeAlert, topicHourCounts } from '../storage/desk.ts';
 import { activeRules } from './active-rules.ts';
 import type { Deps } from './deps.ts';
 
 const DAY = 86_400_000;
-const ukDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 export async function alertSpikes(deps: Pick<Deps, 'db' | 'mailer' | 'now' | 'config'>): Promise<{ sent: string[] }> {
   if (!deps.config.spikeAlerts) return { sent: [] };
@@ -18,7 +18,7 @@ export async function alertSpikes(deps: Pick<Deps, 'db' | 'mailer' | 'now' | 'co
   if (!spikes.length) return { sent: [] };
   const to = await pressOfficerEmails(deps.db);
   if (!to.length) return { sent: [] };
-  const day = ukDate.format(now);
+  const day = ukDayKey(now);
   const claimed = new Set(await claimSpikeAlerts(deps.db, day, spikes, now));
   const stories = await relevantStoriesSince(deps.db, new Date(now.getTime() - DAY), 200);
   const sent: string[] = [];

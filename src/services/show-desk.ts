@@ -8,7 +8,7 @@ import { type DeskStory, type FailingSource, failingSources, feedbackSince, rele
 import { rulePrecision } from '../storage/feedback.ts';
 import { activeRuleVersion, ruleHits } from '../storage/rules.ts';
 import { type Spike, findSpikes } from '../pipeline/spikes.ts';
-import { ukClock } from '../pipeline/uk-clock.ts';
+import { ukDayStart } from '../pipeline/uk-clock.ts';
 import { activeRules } from './active-rules.ts';
 import type { Deps } from './deps.ts';
 import { reviewDrafts } from './review-drafts.ts';
@@ -45,8 +45,6 @@ const MAX_PRECISION = 0.5;
 /** …or when it tags more than this many items a week on its own (worth a look, not necessarily wrong). */
 const LOUD_PER_WEEK = 200;
 
-/** The UK midnight that began today (an hour out on the two days the clocks change). */
-export const ukDayStart = (now: Date) => new Date(now.getTime() - ukClock(now).minute * 60_000 - (now.getTime() % 60_000));
 
 export async function showDesk(deps: Pick<Deps, 'db' | 'queues' | 'now'>, roles: readonly Role[]): Promise<Desk> {
   const now = deps.now();

@@ -1,13 +1,12 @@
 // Real browser: each role's desk (home) and the trends page at 1,280 and 390 px wide, screenshots in
 // test-artifacts/desk-*.png. The desk refreshes its panels without a reload; nothing scrolls sideways; the
 // charts render as SVG with their spike marked; nothing is fetched from anywhere but the app.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/types.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
+import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
 import { seedStory } from '../helpers/drafts.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
@@ -44,14 +43,9 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the desk and trends', () =>
   });
 
   async function open(role: Role, width: number) {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
-    profiles.push(dir);
-    const o = await openOnSite(dir, base, { width, height: 900 });
-    const [name, value] = cookies.get(role)!.split('=') as [string, string];
-    await o.ctx.addCookies([{ name, value, url: base }]);
+    const o = await openLoggedIn(profiles, base, cookies.get(role)!, { width, height: 900 });
     return o;
   }
-  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `desk-${name}.png`), fullPage: true });
 
   const PANELS: Record<string, string[]> = {

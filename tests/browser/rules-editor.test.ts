@@ -3,8 +3,7 @@
 // saves and sees the new version — the saved YAML keeping the query verbatim and the file's comments. The YAML
 // view numbers its lines and says what to do about a query that starts with a quote. Nothing scrolls sideways.
 // Screenshots: test-artifacts/rules-*.png.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { loadRuleSet } from '../../src/rules/ruleset.ts';
 import { insertItems, type NewItem } from '../../src/storage/items.ts';
 import { activeRuleVersion, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
+import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
 import { TOPICS_YAML } from '../helpers/rules.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
@@ -56,11 +55,7 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the structured rules editor
   });
 
   async function open(width: number) {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
-    profiles.push(dir);
-    const o = await openOnSite(dir, base, { width, height: 900 });
-    const [name, value] = cookie.split('=') as [string, string];
-    await o.ctx.addCookies([{ name, value, url: base }]);
+    const o = await openLoggedIn(profiles, base, cookie, { width, height: 900 });
     const errors: string[] = [];
     o.page.on('pageerror', (e) => errors.push(e.message));
     o.page.on('console', (m) => {
@@ -68,7 +63,6 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the structured rules editor
     });
     return { ...o, errors };
   }
-  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `rules-${name}.png`), fullPage: true });
   const text = async (page: Page, selector: string) => (await page.locator(selector).textContent())?.replace(/\s+/g, ' ').trim() ?? '';
 

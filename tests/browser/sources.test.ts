@@ -2,14 +2,13 @@
 // Failing sources come first, nothing scrolls sideways (long hosts, names and errors included), sorting works
 // by the headings and by the form (the headings are hidden on a phone), and removing asks first and keeps the
 // source's items in their story. Also the audit log it leaves, and the queue dashboard's way back.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPoll } from '../../src/storage/polls.ts';
 import { addSource, getSource, itemCount } from '../../src/storage/sources.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
+import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
 import { seedStory } from '../helpers/drafts.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
@@ -64,14 +63,9 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the sources page', () => {
   });
 
   async function open(width: number) {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
-    profiles.push(dir);
-    const o = await openOnSite(dir, base, { width, height: 900 });
-    const [name, value] = cookie.split('=') as [string, string];
-    await o.ctx.addCookies([{ name, value, url: base }]);
+    const o = await openLoggedIn(profiles, base, cookie, { width, height: 900 });
     return o;
   }
-  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `sources-${name}.png`), fullPage: true });
   const names = (page: Page) => page.locator('table.sources tbody td.col-source > a').allTextContents();
   const height = (page: Page) => page.evaluate<number>('document.documentElement.scrollHeight');

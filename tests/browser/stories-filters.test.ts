@@ -1,12 +1,11 @@
 // Real browser: the stories list as a press officer uses it, at 1,280 and 390 px — relevant only by default,
 // topic and source chosen from lists with counts, a date preset, a saved search, keyboard navigation (j/k/o,
 // /), and no sideways scrolling. Screenshots: test-artifacts/stories-filters-*.png.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
+import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
 import { seedStory } from '../helpers/drafts.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
@@ -40,14 +39,9 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: stories filters', () => {
   });
 
   async function open(width: number) {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
-    profiles.push(dir);
-    const o = await openOnSite(dir, base, { width, height: 900 });
-    const [name, value] = cookie.split('=') as [string, string];
-    await o.ctx.addCookies([{ name, value, url: base }]);
+    const o = await openLoggedIn(profiles, base, cookie, { width, height: 900 });
     return o;
   }
-  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
   const headlines = (page: Page) => page.locator('.story-hit h2').allTextContents();
 
   for (const width of [1280, 390]) {

@@ -1,7 +1,9 @@
 // Real-browser tests drive Debian's chromium through playwright-core (never a downloaded browser). Pages may
 // load only from the app under test: every other request is refused and listed, so a test can assert that
 // nothing was fetched from elsewhere.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 
@@ -22,3 +24,17 @@ export async function openOnSite(profile: string, base: string, viewport: { widt
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   return { ctx, page, offsite };
 }
+
+/** openOnSite in a fresh profile (its directory added to `profiles`, for the test to remove), already logged in
+ *  with `cookie` ("name=value", as TestApp.login gives it). */
+export async function openLoggedIn(profiles: string[], base: string, cookie: string, viewport: { width: number; height: number }) {
+  const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
+  profiles.push(dir);
+  const o = await openOnSite(dir, base, viewport);
+  const [name, value] = cookie.split('=') as [string, string];
+  await o.ctx.addCookies([{ name, value, url: base }]);
+  return o;
+}
+
+/** True when the page does not scroll sideways. */
+export const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');

@@ -15,7 +15,7 @@ import { searchParams } from '../../pipeline/search-params.ts';
 import { activeRules } from '../../services/active-rules.ts';
 import { forgetSearch } from '../../services/forget-search.ts';
 import { saveSearch } from '../../services/save-search.ts';
-import { ukDayStart } from '../../services/show-desk.ts';
+import { ukDayStart } from '../../pipeline/uk-clock.ts';
 import { savedSearches } from '../../storage/saved-searches.ts';
 import { mergeStories } from '../../services/merge-stories.ts';
 import { setHeadline } from '../../services/set-headline.ts';
