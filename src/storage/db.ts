@@ -46,6 +46,10 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Db {
     async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       if (client !== pool) return fn(onClient(client));
       const c = await pool.connect();
+      // A checked-out client is not covered by the pool's listener: losing the server between two of the
+      // transaction's statements would emit 'error' on it and end the process. The failed query reports it.
+      const ignore = () => {};
+      c.on('error', ignore);
       try {
         await c.query('BEGIN');
         const out = await fn(onClient(c));
@@ -55,6 +59,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Db {
         await c.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
+        c.off('error', ignore);
         c.release();
       }
     },

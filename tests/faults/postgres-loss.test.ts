@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli.ts';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
-import { Feed, addSources, allStored, databaseUrl, expectExactlyOnce, healthz, installation, makeDue, startPgProxy, until } from './harness.ts';
+import { Feed, addSources, allStored, databaseUrl, expectExactlyOnce, healthz, installation, makeDue, until } from './harness.ts';
+import { startPgProxy } from '../helpers/pg-proxy.ts';
 
 const CUT_MS = 5_000;
 
@@ -37,7 +38,7 @@ describe.skipIf(databaseUrl() === null)('PostgreSQL connection loss', () => {
         seen.push(`${Date.now() - cutAt}ms:${h.status}`);
         if (h.status === 503 && /"db":\{"status":"down"/.test(h.body)) down = h;
         if (Date.now() - cutAt < CUT_MS) return false;
-        if (!down) throw new Error(`no 503 naming the database; /healthz answered ${seen.join(' ')}`);
+        if (!down) throw new Error(`no 503 naming the database; /healthz answered ${seen.join(' ')}; exit ${app.child.exitCode}; stderr: ${app.stderr().slice(-2000)}`);
         return true;
       }, 30_000);
       expect(app.child.exitCode).toBeNull();

@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openPostgres } from '../../src/storage/db.ts';
 import { listMigrations, migrate } from '../../src/storage/migrate.ts';
 import { type TestDb, backends } from '../helpers/db.ts';
+import { startPgProxy } from '../helpers/pg-proxy.ts';
+
+const testDatabaseUrl = () => inject('databaseUrl');
 
 describe.each(backends())('Db on $name', ({ available, open }) => {
   let t: TestDb;
@@ -36,5 +40,30 @@ describe.each(backends())('Db on $name', ({ available, open }) => {
     const versions = (await t.db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
     expect(versions).toEqual(listMigrations().map((m) => m.version));
     expect(await migrate(t.db)).toEqual([]);
+  });
+});
+
+describe.skipIf(testDatabaseUrl() === null)('Db on PostgreSQL losing its server', () => {
+  it('rejects a transaction cut between statements without an uncaught error, and serves after', async () => {
+    const url = testDatabaseUrl()!;
+    const target = new URL(url);
+    const proxy = await startPgProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const db = openPostgres(proxy.urlFor(url), { max: 2 });
+    try {
+      // The cut lands while the transaction's client is checked out and idle: the moment a pool's own
+      // listener does not cover, where an 'error' event would otherwise end the process.
+      const tx = db.tx(async (d) => {
+        await d.query('SELECT 1');
+        proxy.cut();
+        await new Promise((r) => setTimeout(r, 200)); // loopback delivers the close well within this
+        await d.query('SELECT 2');
+      });
+      await expect(tx).rejects.toThrow();
+      proxy.restore();
+      expect(await db.query<{ n: number }>('SELECT 3 AS n')).toEqual([{ n: 3 }]);
+    } finally {
+      await db.close().catch(() => {});
+      await proxy.close();
+    }
   });
 });
