@@ -75,7 +75,7 @@ interface CandidateRow {
 /**
  * Candidate stories for every item of the batch, in ONE query: live stories sharing keys with the item whose
  * latest item is within ± window of it, ranked by shared keys (CANDIDATE_LIMIT per item). A key counts only
- * its newest KEY_SCAN_LIMIT stories (index story_bands_key_story): a frequent title word filed under thousands
+ * its newest KEY_SCAN_LIMIT stories (story_bands' primary key, over the key's hash): a frequent title word filed under thousands
  * of stories made each lookup scan and group them all. Stories an item was split out of (followed through
  * later merges) are not its candidates. Each story comes with its representatives (first and latest item:
  * more let a story drift, docs/stories.md), the batch items split out of it, and the stories it is kept apart
@@ -98,7 +98,7 @@ export async function findCandidates(
   }
   const rows = await db.query<CandidateRow>(
     `WITH RECURSIVE
-     wanted(item, t, key) AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[])),
+     wanted(item, t, key) AS (SELECT x.item, x.t, hashtextextended(x.key, 0) FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS x(item, t, key)),
      split_from(item, id) AS (
        SELECT item_id, story_id FROM story_decisions WHERE kind = 'split' AND item_id = ANY($4::bigint[])
        UNION SELECT a.item, s.merged_into FROM split_from a JOIN stories s ON s.id = a.id WHERE s.merged_into IS NOT NULL),
@@ -215,7 +215,7 @@ export async function writePlan(db: Db, w: StoryWrites, now: Date): Promise<void
      filed AS (
        INSERT INTO story_bands (story_id, band_key)
        SELECT DISTINCT k.story_id, k.band_key FROM (
-         SELECT * FROM unnest($10::bigint[], $11::text[]) AS x(story_id, band_key)
+         SELECT x.story_id, hashtextextended(x.key, 0) AS band_key FROM unnest($10::bigint[], $11::text[]) AS x(story_id, key)
          UNION ALL SELECT f.target, b.band_key FROM story_bands b JOIN folds f ON f.other = b.story_id) k
        ON CONFLICT DO NOTHING),
      folded AS (
@@ -341,7 +341,7 @@ export async function splitOut(db: Db, x: { item: ClusterItemRow; keys: readonly
   );
   const to = Number(row!.id);
   await db.query('UPDATE items SET story_id = $2 WHERE id = $1', [item.id, to]);
-  await db.query('INSERT INTO story_bands (story_id, band_key) SELECT $1, k FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [to, x.keys]);
+  await db.query('INSERT INTO story_bands (story_id, band_key) SELECT $1, hashtextextended(k, 0) FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [to, x.keys]);
   await db.query(
     `INSERT INTO story_decisions (kind, story_id, other_story_id, item_id, actor, note, at) VALUES ('split', $1, $2, $3, $4, $5, $6)`,
     [from, to, item.id, act.actor, act.note ?? null, act.now],
