@@ -104,13 +104,18 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
     slot.job = job;
     slot.worker.ref(); // a parse in flight keeps the process alive, as any pending I/O would
     slot.timer = setTimeout(() => {
-      void retire(slot);
-      job.reject(
-        new ParseError(
-          `parse: the feed took longer than ${readable(limit)} to parse (${Math.round(job.text.length / 1024)} KB): pressdesk gave up on it; check the feed in a browser or ask its publisher`,
-        ),
-      );
-      pump();
+      // When this thread was busy past the limit (a long embedded-database statement), the timer runs before
+      // the worker's answer that arrived meanwhile: let pending messages in first, then judge the parse.
+      setImmediate(() => {
+        if (slot.job !== job) return;
+        void retire(slot);
+        job.reject(
+          new ParseError(
+            `parse: the feed took longer than ${readable(limit)} to parse (${Math.round(job.text.length / 1024)} KB): pressdesk gave up on it; check the feed in a browser or ask its publisher`,
+          ),
+        );
+        pump();
+      });
     }, limit);
     slot.worker.postMessage({ id: job.id, text: job.text, url: job.url } satisfies ParseJob);
   };

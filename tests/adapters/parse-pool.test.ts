@@ -59,6 +59,29 @@ describe('parse pool', () => {
     }
   });
 
+  it('does not fail a parse that finished while this thread was blocked past the limit', async () => {
+    const p = createParsePool({ size: 1, timeLimitMs: 50, perMbMs: 0 });
+    try {
+      await p.parse(feed(item(0)), { url: URL_ }); // the worker is up
+      const quick = p.parse(feed(item(4)), { url: URL_ });
+      // A long synchronous stretch on this thread (as an embedded-database statement is): the parse's timer
+      // and the worker's answer are both due when it ends. 50 ms limit, 1 s blocked: a one-item feed is
+      // parsed long before.
+      // Blocked in a callback of the loop's check phase, as a database call resumed there would be: the timers
+      // phase comes next, before the worker's message is read.
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          const until = performance.now() + 1000;
+          while (performance.now() < until);
+          resolve();
+        }),
+      );
+      expect((await quick).entries[0]?.title).toBe('Story 4');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('rejects parses after close', async () => {
     const p = createParsePool({ size: 1, timeLimitMs: 1000 });
     await p.close();
