@@ -72,19 +72,34 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Db {
 
 type PgliteTx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
 
+/** PGlite runs each statement synchronously on this thread, and hands its lock from one waiting statement to
+ *  the next in microtasks: forty polls' statements ran back to back for 12 s without the event loop getting a
+ *  turn (no request answered, every timer late). So statements outside a transaction, and whole transactions,
+ *  queue here, one at a time with a macrotask turn before each; a transaction's own statements take a turn too.
+ *  The longest wait for the event loop is then one statement. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+const queues = new WeakMap<PGlite, Promise<unknown>>();
+function inTurn<T>(root: PGlite, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(root) ?? Promise.resolve()).then(turn).then(fn);
+  queues.set(root, run.catch(() => {}));
+  return run;
+}
+
 function pgliteDb(handle: PGlite | PgliteTx, root: PGlite): Db {
+  const statement = <T>(fn: () => Promise<T>): Promise<T> => (handle === root ? inTurn(root, fn) : turn().then(fn));
   return {
     kind: 'pglite',
-    async query<T>(sql: string, params?: readonly unknown[]) {
-      const r = await handle.query<T>(sql, params as unknown[] | undefined);
-      return r.rows;
+    query<T>(sql: string, params?: readonly unknown[]) {
+      return statement(async () => (await handle.query<T>(sql, params as unknown[] | undefined)).rows);
     },
-    async exec(sql: string) {
-      await handle.exec(sql);
+    exec(sql: string) {
+      return statement(async () => {
+        await handle.exec(sql);
+      });
     },
     async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       if (handle !== root) return fn(pgliteDb(handle, root));
-      return root.transaction((t) => fn(pgliteDb(t, root)));
+      return inTurn(root, () => root.transaction((t) => fn(pgliteDb(t, root))));
     },
     async close() {
       if (handle === root) await root.close();
