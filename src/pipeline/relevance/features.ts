@@ -65,6 +65,14 @@ const NOT_KNOWN = UNKNOWN;
 /** Body words read when an item has no summary: about a summary's length. */
 const LEAD_WORDS = 60;
 const LETTER = /\p{L}|\p{N}|\p{M}/u;
+// Beyond ASCII, whether a character (a UTF-16 unit) is a letter: the regular expression's answer, asked once per
+// character and kept (0: not asked yet, 1: a letter, 2: not), so curly quotes and dashes cost an array read.
+const wide = new Uint8Array(65536);
+function isLetter(text: string, i: number, c: number): boolean {
+  let k = wide[c]!;
+  if (k === 0) wide[c] = k = LETTER.test(text[i]!) ? 1 : 2;
+  return k === 1;
+}
 const US = /\bUSA?\b|\bU\.S\./;
 
 /** Adds the words of a text and their phrases (at most `max` words); a title's words also as title words. */
@@ -77,22 +85,25 @@ function addWords(v: Vocabulary, raw: string, max: number, out: FeatureSet, titl
   let i = 0;
   while (i < n && count < max) {
     let c = text.charCodeAt(i);
-    if (c < 128 ? !((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) : !LETTER.test(text[i]!)) {
+    if (c < 128 ? !((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) : !isLetter(text, i, c)) {
       i++;
       continue;
     }
     const start = i;
-    let wide = false;
+    let beyond = false;
     let h = 0x811c9dc5 | 0;
+    let check = 0x2545f491;
     for (; i < n; c = text.charCodeAt(++i)) {
       if (c < 128) {
         if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
-      } else if (LETTER.test(text[i]!)) wide = true;
+      } else if (isLetter(text, i, c)) beyond = true;
       else break;
-      // tokenHash (vocabulary.ts), inlined.
+      // tokenHash and tokenCheck (vocabulary.ts), inlined.
       h = Math.imul(h ^ c, 0x01000193);
+      const x = Math.imul(check + c, 0x5bd1e995);
+      check = x ^ (x >>> 15);
     }
-    const w = wide ? v.word(fold(text.slice(start, i))) : v.wordAt(text, start, i, h);
+    const w = beyond ? v.word(fold(text.slice(start, i))) : v.wordAt(text, start, i, h, check);
     if (w === SKIPPED) continue;
     count++;
     if (w === NOT_KNOWN) {
@@ -104,7 +115,7 @@ function addWords(v: Vocabulary, raw: string, max: number, out: FeatureSet, titl
     out.add(v.cueOf(w));
     if (prev >= 0) {
       out.add(v.pair(prev, w));
-      out.add(v.cuePair(prev, w));
+      out.add(v.phraseCue);
     }
     prev = w;
   }
@@ -117,10 +128,10 @@ function addUrl(v: Vocabulary, url: string, out: FeatureSet): void {
   const scheme = lower.startsWith('https://') ? 8 : lower.startsWith('http://') ? 7 : -1;
   if (scheme < 0) return;
   let end = lower.length;
-  for (const stop of ['?', '#']) {
-    const at = lower.indexOf(stop, scheme);
-    if (at >= 0 && at < end) end = at;
-  }
+  const query = lower.indexOf('?', scheme);
+  if (query >= 0) end = query;
+  const hash = lower.indexOf('#', scheme);
+  if (hash >= 0 && hash < end) end = hash;
   let slash = lower.indexOf('/', scheme);
   if (slash < 0 || slash > end) slash = end;
   let host = lower.slice(scheme, slash);
@@ -152,8 +163,8 @@ export function features(v: Vocabulary, item: ItemText, rules: RuleVerdict, out:
   else if (item.body) addWords(v, item.body.slice(0, 20 * LEAD_WORDS), LEAD_WORDS, out, false);
   if (US.test(item.title) || (item.summary && US.test(item.summary))) out.add(v.id('c:foreign-place'));
   if (item.url) addUrl(v, item.url, out);
-  if (rules.topics.length === 0) out.add(v.id('t:-'));
-  for (const t of rules.topics) out.add(v.id(`t:${t}`));
-  for (const m of rules.matches) out.add(v.id(`r:${m.topic}/${m.rule}`));
-  for (const m of rules.excluded) out.add(v.id(`x:${m.topic || '*'}/${m.rule}`));
+  if (rules.topics.length === 0) out.add(v.ruleFeature('t', '-'));
+  for (const t of rules.topics) out.add(v.ruleFeature('t', t));
+  for (const m of rules.matches) out.add(v.ruleFeature('r', m.topic, m.rule));
+  for (const m of rules.excluded) out.add(v.ruleFeature('x', m.topic, m.rule));
 }

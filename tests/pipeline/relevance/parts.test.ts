@@ -9,7 +9,7 @@ import { learn } from '../../../src/pipeline/relevance/learn.ts';
 import { loadModel, storeModel } from '../../../src/pipeline/relevance/model.ts';
 import { score } from '../../../src/pipeline/relevance/score.ts';
 import { type Scored, chooseThresholds } from '../../../src/pipeline/relevance/thresholds.ts';
-import { Vocabulary } from '../../../src/pipeline/relevance/vocabulary.ts';
+import { Vocabulary, stemOf } from '../../../src/pipeline/relevance/vocabulary.ts';
 import { tag } from '../../../src/pipeline/tag.ts';
 import { TOPICS, TRAINING, item, labelled, matcher } from './synthetic.ts';
 
@@ -39,6 +39,39 @@ describe('features', () => {
     // Every vocabulary knows the cue groups (a model without a weight for one gives it 0).
     expect(names(frozen, fs)).toEqual([...known, ...all.filter((n) => n.startsWith('c:'))].sort());
     expect(frozen.size).toBe(Vocabulary.of(known).size);
+  });
+
+  it('keeps every word and phrase apart once its tables have grown past their first size', () => {
+    // 6,000 made-up words in 600 items of ten: more spellings than the token table's first 4,096 slots and more
+    // phrases than the pair table's first 1,024; every word and phrase must come back as itself.
+    const word = (n: number) => `zq${n.toString(36)}x`;
+    const items = Array.from({ length: 600 }, (_, i) => ({ id: `g${i}`, title: Array.from({ length: 10 }, (_, j) => word(10 * i + j)).join(' '), url: 'https://example.org/a' }));
+    const none = { topics: [], matches: [], excluded: [] };
+    const grown = new Vocabulary();
+    const fs = new FeatureSet();
+    for (const x of items) features(grown, x, none, fs);
+    const frozen = Vocabulary.of(grown.names);
+    for (const v of [grown, frozen]) {
+      for (const i of [0, 299, 599]) {
+        features(v, items[i]!, none, fs);
+        const got = names(v, fs);
+        const w = Array.from({ length: 10 }, (_, j) => stemOf(word(10 * i + j))!);
+        expect(got.filter((n) => n.startsWith('w:'))).toEqual(w.map((x) => `w:${x}`).sort());
+        expect(got.filter((n) => n.startsWith('b:'))).toEqual(w.slice(1).map((x, j) => `b:${w[j]} ${x}`).sort());
+      }
+    }
+  });
+
+  it('names the rules’ features by their topic and rule, the same on every item', () => {
+    const v = new Vocabulary();
+    const fs = new FeatureSet();
+    const rules = { topics: ['prisons'], matches: [{ topic: 'prisons', rule: 'prison-word', terms: [] }], excluded: [{ topic: '', rule: 'foreign', terms: [] }] };
+    for (let i = 0; i < 2; i++) {
+      features(v, { id: `${i}`, title: 'x' }, rules, fs);
+      expect(names(v, fs)).toEqual(['r:prisons/prison-word', 't:prisons', 'x:*/foreign']);
+    }
+    features(v, { id: '2', title: 'x' }, { topics: [], matches: [], excluded: [] }, fs);
+    expect(names(v, fs)).toEqual(['t:-']);
   });
 });
 
