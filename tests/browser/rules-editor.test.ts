@@ -3,7 +3,7 @@
 // saves and sees the new version — the saved YAML keeping the query verbatim and the file's comments. The YAML
 // view numbers its lines and says what to do about a query that starts with a quote. Nothing scrolls sideways.
 // Screenshots: test-artifacts/rules-*.png.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,6 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the structured rules editor
   let t: TestApp;
   let base: string;
   let cookie: string;
-  const profiles: string[] = [];
 
   beforeAll(async () => {
     if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
@@ -51,11 +50,10 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the structured rules editor
   });
   afterAll(async () => {
     await t?.close();
-    for (const p of profiles) rmSync(p, { recursive: true, force: true });
   });
 
   async function open(width: number) {
-    const o = await openLoggedIn(profiles, base, cookie, { width, height: 900 });
+    const o = await openLoggedIn(base, cookie, { width, height: 900 });
     const errors: string[] = [];
     o.page.on('pageerror', (e) => errors.push(e.message));
     o.page.on('console', (m) => {
