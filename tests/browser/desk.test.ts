@@ -67,7 +67,7 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the desk and trends', () =>
             // A new relevant story arrives; the desk picks it up without a reload (desk.js refreshes when the tab shows).
             await seedStory(t.db, { title: 'Youth custody review announced by minister', topic: 'youth-justice', term: 'youth', at: new Date(t.clock.now.getTime() - H / 2) });
             await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
-            await page.getByText('Youth custody review announced by minister').waitFor({ timeout: 20_000 });
+            await page.getByText('Youth custody review announced by minister').waitFor({ timeout: 60_000 });
             expect(await page.locator('h1').textContent()).toBe('Your desk');
           }
           expect(offsite).toEqual([]);

@@ -126,7 +126,7 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
     } finally {
       await ctx.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('editors preview a template, keep lines to take; the rota reads on a phone', async () => {
     await createUser(t.db, { email: 'both@example.org', roles: ['editor', 'press_officer'], passwordHash: await hashPassword(PASSWORD) });
@@ -166,5 +166,5 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
     } finally {
       await ctx.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

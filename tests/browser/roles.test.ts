@@ -98,7 +98,7 @@ describe.skipIf(!present && !inCi)('browser: roles', () => {
         } else {
           // admin: bull-board renders its queues under its relaxed CSP, without reaching the internet.
           await page.goto(`${base}/admin/queues`);
-          await page.getByText('poll-source').first().waitFor({ timeout: 15_000 });
+          await page.getByText('poll-source').first().waitFor({ timeout: 60_000 });
           await shot(page, `${c.role}-3-queues`);
           await page.goto(`${base}/admin/users`);
         }
@@ -114,6 +114,6 @@ describe.skipIf(!present && !inCi)('browser: roles', () => {
       } finally {
         await ctx.close();
       }
-    }, 90_000);
+    }, 120_000);
   }
 });

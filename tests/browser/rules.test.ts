@@ -76,7 +76,7 @@ describe.skipIf(!present && !inCi)('browser: rules editor', () => {
       await page.click('#yaml-view summary');
       await page.fill('#yaml', YAML.replace('query: prison*', 'query: prison* OR (jail'));
       // The optional script checks while typing...
-      await page.locator('#live-problems code').first().waitFor({ timeout: 15_000 });
+      await page.locator('#live-problems code').first().waitFor({ timeout: 60_000 });
       expect(await page.locator('#live-problems code').first().textContent()).toBe('6:27');
       // ...and the plain form does the same without it.
       await submit('check');

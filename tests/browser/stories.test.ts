@@ -84,5 +84,5 @@ describe.skipIf(!present && !inCi)('browser: stories', () => {
     } finally {
       await ctx.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

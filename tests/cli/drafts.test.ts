@@ -30,7 +30,7 @@ describe('pressdesk drafts', () => {
     } finally {
       await s.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('creates a draft for a story and emails the press officer, then lists and shows it', async () => {
     const created = runCli(['drafts', 'create', '--story', String(storyId)], env);

@@ -78,7 +78,7 @@ describe('pressdesk poll --once', () => {
 });
 
 describe('pressdesk poll --once with a queue prefix another installation holds', () => {
-  it('refuses at once, naming the setting to change', { timeout: 90_000 }, async () => {
+  it('refuses at once, naming the setting to change', { timeout: 120_000 }, async () => {
     const { Redis } = await import('ioredis');
     // No sources needed: the claim is checked when the runtime opens, before anything is polled.
     const { env } = await cliInstallation();

@@ -43,7 +43,7 @@ describe('pressdesk start (embedded storage)', () => {
     }
     expect(await app.exited).toBe(0);
     // Three real processes in turn (start, a second start, migrate): each compiles the sources at start-up.
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('pressdesk start (PostgreSQL)', () => {

@@ -14,7 +14,7 @@ export const BIN = fileURLToPath(new URL('../../bin/pressdesk.js', import.meta.u
 export const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env });
 
 export function runCli(args: string[], env: Record<string, string>, input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: childEnv(env), input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: childEnv(env), input, encoding: 'utf8', timeout: 90_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -66,8 +66,8 @@ export async function startCli(args: string[], env: Record<string, string>, wait
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`no "${waitFor}" in 60 s; stderr: ${err}`));
-    }, 60_000);
+      reject(new Error(`no "${waitFor}" in 90 s; stderr: ${err}`));
+    }, 90_000);
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
       const m = waitFor.exec(err);
