@@ -9,7 +9,9 @@ export default defineConfig({
     // Integration tests share one Redis and one Postgres; two cores on the CI machine.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Backstops against a hang, not speed checks: on a shared 2-core machine under load a test that takes
+    // seconds alone can take a minute. Tests wait on conditions; their own bounds sit below these.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -102,7 +102,7 @@ describe('parse pool', () => {
       out += c;
     });
     // An idle worker that held the child open would keep it running: a guard ends it (exit code null).
-    const guard = setTimeout(() => child.kill(), 20_000);
+    const guard = setTimeout(() => child.kill(), 90_000);
     const exit = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     clearTimeout(guard);
     expect(out.trim()).toBe('1');

@@ -1,10 +1,8 @@
 // Real browser, real server: a press officer logs in, sees the review queue, edits a draft (the diff against
 // the generated text shows), approves it, rejects another with a reason, and opens an approval link on a
 // phone-sized screen. Screenshots land in /tmp/shots (1280 px and 390 px wide). Launch as in stories.test.ts.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
 import { signLink } from '../../src/pipeline/links.ts';
@@ -13,7 +11,7 @@ import { requestApproval } from '../../src/services/request-approval.ts';
 import { getDraft } from '../../src/storage/drafts.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { seedStory } from '../helpers/drafts.ts';
-import { chromiumPath, chromiumPresent, FLAGS, openOnSite } from '../helpers/browser.ts';
+import { chromiumPath, chromiumPresent, openFresh, openOnSite } from '../helpers/browser.ts';
 import { type TestApp, startTestApp } from '../web/app.ts';
 
 const present = chromiumPresent;
@@ -25,7 +23,6 @@ const SECRET = Buffer.from('t'.repeat(32)); // tests/web/app.ts's secret
 describe.skipIf(!present && !inCi)('browser: drafts', () => {
   let t: TestApp;
   let base: string;
-  let profile: string;
   let officerId: number;
   const ids: number[] = [];
 
@@ -34,7 +31,6 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
     t = await startTestApp();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     mkdirSync(SHOTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
     officerId = (await createUser(t.db, { email: 'duty@example.org', roles: ['press_officer'], passwordHash: await hashPassword(PASSWORD) }))!.id;
     const deps = { db: t.db, mailer: t.app.pd.deps.mailer, config: t.app.pd.deps.config, secret: SECRET, now: () => t.clock.now };
     for (const [title, summary] of [
@@ -50,11 +46,10 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
   });
   afterAll(async () => {
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('a press officer reviews, edits with a diff, approves and rejects', async () => {
-    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1280, height: 900 });
+    const { ctx, page, offsite } = await openOnSite(base, { width: 1280, height: 900 });
     const shot = async (name: string) => {
       await page.screenshot({ path: join(SHOTS, `drafts-${name}-1280.png`), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
@@ -114,9 +109,8 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
     if (!r.ok) throw new Error(r.message);
     await requestApproval(deps, r.draft.id);
     const token = signLink(SECRET, { action: 'request_changes', draftId: r.draft.id, version: 1, userId: officerId, now: t.clock.now });
-    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS });
+    const { ctx, page } = await openFresh({ width: 390, height: 844 });
     try {
-      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
       await page.goto(`${base}/drafts/link/${token}`);
       expect(await page.locator('h1').textContent()).toContain('send back for changes');
       await page.screenshot({ path: join(SHOTS, 'drafts-7-link-390.png'), fullPage: true });
@@ -130,15 +124,14 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
       expect(await page.locator('h1').textContent()).toBe('This link was already used');
       await page.screenshot({ path: join(SHOTS, 'drafts-9-link-used-390.png'), fullPage: true });
     } finally {
-      await browser.close();
+      await ctx.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('editors preview a template, keep lines to take; the rota reads on a phone', async () => {
     await createUser(t.db, { email: 'both@example.org', roles: ['editor', 'press_officer'], passwordHash: await hashPassword(PASSWORD) });
-    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS });
+    const { ctx, page } = await openFresh({ width: 1280, height: 900 });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${base}/login`);
       await page.fill('#email', 'both@example.org');
       await page.fill('#password', PASSWORD);
@@ -171,7 +164,7 @@ describe.skipIf(!present && !inCi)('browser: drafts', () => {
       expect(await page.locator('.slots li').count()).toBe(1);
       await both('3-rota');
     } finally {
-      await browser.close();
+      await ctx.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

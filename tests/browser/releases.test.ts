@@ -2,8 +2,7 @@
 // recipients on the draft page (other topics ticked, opted-out and suppressed contacts left out), approves it
 // for a time in UK time, sees it scheduled and cancels it; then the public archive lists a sent release and
 // shows its page. Screenshots land in /tmp/shots-po (1280 px and 390 px wide). Launch as in drafts.test.ts.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
@@ -27,7 +26,6 @@ const SECRET = Buffer.from('t'.repeat(32)); // tests/web/app.ts's secret
 describe.skipIf(!present && !inCi)('browser: contacts, recipients, scheduling, public archive', () => {
   let t: TestApp;
   let base: string;
-  let profile: string;
   let draftId: number;
   let sentSlug: string;
 
@@ -36,7 +34,6 @@ describe.skipIf(!present && !inCi)('browser: contacts, recipients, scheduling, p
     t = await startTestApp();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     mkdirSync(SHOTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
     await createUser(t.db, { email: 'duty@example.org', roles: ['press_officer'], passwordHash: await hashPassword(PASSWORD) });
     await upsertContacts(t.db, [
       { name: 'Alice Probation', email: 'alice@daily.example', outlet: 'The Daily', topics: ['probation'] },
@@ -60,11 +57,10 @@ describe.skipIf(!present && !inCi)('browser: contacts, recipients, scheduling, p
   });
   afterAll(async () => {
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('contacts, recipient preview, scheduling and cancelling, and the public archive', async () => {
-    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1280, height: 900 });
+    const { ctx, page, offsite } = await openOnSite(base, { width: 1280, height: 900 });
     const shot = async (name: string) => {
       await page.screenshot({ path: join(SHOTS, `releases-${name}-1280.png`), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });

@@ -2,8 +2,7 @@
 // switches a topic to "suggest", runs a suggestion's one-click backtest and lands on the rules page with the
 // change made and its backtest; a press officer sees the model's decision and its terms on the story page.
 // Screenshots land in test-artifacts/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
@@ -27,7 +26,6 @@ const item = (n: number, title: string, publishedAt: string): NewItem => ({
 describe.skipIf(!chromiumPresent && !inCi)('browser: relevance model', () => {
   let t: TestApp;
   let base: string;
-  let profile: string;
   let storyId: number;
 
   beforeAll(async () => {
@@ -47,15 +45,13 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: relevance model', () => {
     for (const id of ids.slice(1, 4)) await saveTopics(t.db, id, [{ topic: 'probation', rule: 'probation-word' }], t.clock.now);
     await recordFeedback(t.db, { itemIds: ids.slice(1, 4), userId: ed.id, relevant: false, via: 'web', now: t.clock.now });
     await recordFeedback(t.db, { itemIds: ids.slice(4), userId: ed.id, relevant: true, via: 'web', now: t.clock.now });
-    profile = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
   });
   afterAll(async () => {
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('editor: figures, a topic switched to suggest, a suggestion backtested; press officer: the decision on the story page', async () => {
-    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1200, height: 900 });
+    const { ctx, page, offsite } = await openOnSite(base, { width: 1200, height: 900 });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));

@@ -2,7 +2,7 @@
 // Failing sources come first, nothing scrolls sideways (long hosts, names and errors included), sorting works
 // by the headings and by the form (the headings are hidden on a phone), and removing asks first and keeps the
 // source's items in their story. Also the audit log it leaves, and the queue dashboard's way back.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,6 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the sources page', () => {
   let cookie: string;
   let removable: number;
   let storyId: number;
-  const profiles: string[] = [];
 
   beforeAll(async () => {
     if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
@@ -59,11 +58,10 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the sources page', () => {
   });
   afterAll(async () => {
     await t?.close();
-    for (const p of profiles) rmSync(p, { recursive: true, force: true });
   });
 
   async function open(width: number) {
-    const o = await openLoggedIn(profiles, base, cookie, { width, height: 900 });
+    const o = await openLoggedIn(base, cookie, { width, height: 900 });
     return o;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `sources-${name}.png`), fullPage: true });

@@ -1,7 +1,7 @@
 // Real browser: the stories list as a press officer uses it, at 1,280 and 390 px — relevant only by default,
 // topic and source chosen from lists with counts, a date preset, a saved search, keyboard navigation (j/k/o,
 // /), and no sideways scrolling. Screenshots: test-artifacts/stories-filters-*.png.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,6 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: stories filters', () => {
   let t: TestApp;
   let base: string;
   let cookie: string;
-  const profiles: string[] = [];
 
   beforeAll(async () => {
     if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
@@ -35,11 +34,10 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: stories filters', () => {
   });
   afterAll(async () => {
     await t?.close();
-    for (const p of profiles) rmSync(p, { recursive: true, force: true });
   });
 
   async function open(width: number) {
-    const o = await openLoggedIn(profiles, base, cookie, { width, height: 900 });
+    const o = await openLoggedIn(base, cookie, { width, height: 900 });
     return o;
   }
   const headlines = (page: Page) => page.locator('.story-hit h2').allTextContents();

@@ -1,8 +1,7 @@
 // Real browser, real server: an editor logs in, searches the archive, opens a story, sees its items with the
 // rule's highlights, moves one item out, and downloads nothing from anywhere but loopback. Screenshots land in
 // test-artifacts/ (git-ignored). Launch pattern copied from tests/browser/roles.test.ts.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
@@ -36,14 +35,12 @@ async function add(db: Db, source: string, title: string, at: string, hits: { fi
 describe.skipIf(!present && !inCi)('browser: stories', () => {
   let t: TestApp;
   let base: string;
-  let profile: string;
 
   beforeAll(async () => {
     if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
     t = await startTestApp();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
     await createUser(t.db, { email: 'editor@example.org', roles: ['editor'], passwordHash: await hashPassword(PASSWORD) });
     await add(t.db, 'BBC News', 'Leeds probation staff vote to strike', '2026-03-01T08:00:00Z', [{ field: 'title', start: 30, end: 36 }]);
     await add(t.db, 'Yorkshire Post', 'Leeds probation officers vote for strike action', '2026-03-01T09:30:00Z', [{ field: 'body', start: BODY.indexOf('strike'), end: BODY.indexOf('strike') + 6 }]);
@@ -51,11 +48,10 @@ describe.skipIf(!present && !inCi)('browser: stories', () => {
   });
   afterAll(async () => {
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('an editor searches, opens a story, sees its items and moves one out', async () => {
-    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 1024, height: 900 });
+    const { ctx, page, offsite } = await openOnSite(base, { width: 1024, height: 900 });
     const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `stories-${name}.png`), fullPage: true });
     try {
       await page.goto(`${base}/stories`);
@@ -88,5 +84,5 @@ describe.skipIf(!present && !inCi)('browser: stories', () => {
     } finally {
       await ctx.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

@@ -2,8 +2,7 @@
 // sideways), reads the confirmation email from the outbox, opens its link, confirms with the button, goes on to
 // the preferences page, changes topics and frequency, saves, and unsubscribes. Screenshots land in
 // /tmp/shots-subs (390 px wide, then 1280). Launch as in drafts.test.ts.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,6 @@ const EMAIL = 'campaigner@example.org';
 describe.skipIf(!present && !inCi)('browser: a campaigner subscribes, confirms, changes and unsubscribes', () => {
   let t: TestApp;
   let base: string;
-  let profile: string;
   let outbox: string;
 
   /** The text of every email in the outbox to `address`. */
@@ -36,15 +34,13 @@ describe.skipIf(!present && !inCi)('browser: a campaigner subscribes, confirms, 
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     outbox = join(t.app.pd.deps.config.dataDir, 'outbox');
     mkdirSync(SHOTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
   });
   afterAll(async () => {
     await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('subscribe → confirmation email → confirm → preferences → save → unsubscribe', async () => {
-    const { ctx, page, offsite } = await openOnSite(profile, base, { width: 390, height: 844 });
+    const { ctx, page, offsite } = await openOnSite(base, { width: 390, height: 844 });
     const shot = (name: string) => page.screenshot({ path: join(SHOTS, `subscriptions-${name}.png`), fullPage: true });
     try {
       // A visitor finds the form from the home page's navigation.

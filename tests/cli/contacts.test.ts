@@ -1,18 +1,13 @@
-// `pressdesk contacts import|export` and `releases list` in a real child process on the embedded database.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `pressdesk contacts import|export` and `releases list` in a real child process, on an installation of its
+// own (a PostgreSQL schema; the embedded database when there is no test PostgreSQL).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
-
-const prefix = uniquePrefix();
-afterAll(() => dropPrefix(prefix));
+import { describe, expect, it } from 'vitest';
+import { cliInstallation, runCli } from '../helpers/cli.ts';
 
 describe('pressdesk contacts and releases', () => {
-  it('imports the good rows, reports the bad ones with their lines, merges duplicates, exports, lists releases', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-contacts-'));
-    const env = { PRESSDESK_DATA_DIR: dir, PORT: '0', QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
+  it('imports the good rows, reports the bad ones with their lines, merges duplicates, exports, lists releases', async () => {
+    const { env, dataDir: dir } = await cliInstallation();
     const file = join(dir, 'contacts.csv');
     writeFileSync(file, [
       'name,email,outlet,topics,do_not_contact',
@@ -46,5 +41,5 @@ describe('pressdesk contacts and releases', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toBe('');
     expect(runCli(['releases', 'list'], env).stderr).toContain('releases: none yet');
-  }, 240_000); // seven cold starts of the CLI on an embedded database
+  }, 240_000); // seven starts of the CLI: minutes on a loaded machine without PostgreSQL
 });

@@ -99,7 +99,7 @@ describe.skipIf(url === null)('pressdesk digest run / subscribers (PostgreSQL)',
     expect(smtp.received.length).toBe(count);
   });
 
-  it('lists subscribers, suppresses an address, and refuses bad flags with what to do', { timeout: 90_000 }, async () => {
+  it('lists subscribers, suppresses an address, and refuses bad flags with what to do', { timeout: 120_000 }, async () => {
     await subscriber('listed@example.org', ['courts']);
     const list = await runCliAsync(['subscribers', 'list', '--json'], env);
     expect(list.code, list.stderr).toBe(0);

@@ -1,26 +1,24 @@
-// `pressdesk drafts list|show|create` in a real child process on the embedded database (a data dir seeded here
-// first). No workers serve the queue, so create requests approval in its own process and the email lands in
-// DATA_DIR/outbox as an .eml file. Each spawn costs seconds (PGlite starts cold): a handful in all.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `pressdesk drafts list|show|create` in a real child process on an installation seeded here first (a
+// PostgreSQL schema; the embedded database when there is no test PostgreSQL). No workers serve the queue, so
+// create requests approval in its own process and the email lands in DATA_DIR/outbox as an .eml file.
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import { openStorage } from '../../src/storage/open.ts';
 import { createUser } from '../../src/storage/users.ts';
-import { runCli } from '../helpers/cli.ts';
+import { cliInstallation, runCli } from '../helpers/cli.ts';
 import { seedStory } from '../helpers/drafts.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
-describe('pressdesk drafts (embedded storage)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pd-drafts-cli-'));
-  const prefix = uniquePrefix();
-  const env = { PRESSDESK_DATA_DIR: dataDir, QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl(), PUBLIC_URL: 'https://press.example.org' };
+describe('pressdesk drafts', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
   let storyId: number;
 
   beforeAll(async () => {
+    ({ env, dataDir } = await cliInstallation({ PUBLIC_URL: 'https://press.example.org' }));
     const s = await openStorage(loadConfig(env));
     try {
       await migrate(s.db);
@@ -32,8 +30,7 @@ describe('pressdesk drafts (embedded storage)', () => {
     } finally {
       await s.close();
     }
-  }, 60_000);
-  afterAll(() => dropPrefix(prefix));
+  }, 120_000);
 
   it('creates a draft for a story and emails the press officer, then lists and shows it', async () => {
     const created = runCli(['drafts', 'create', '--story', String(storyId)], env);

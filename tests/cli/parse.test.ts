@@ -69,7 +69,7 @@ describe('pressdesk parse (real command)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trim().split('\n')).toEqual(['parse: this is an HTML page, not a feed — check the source URL or add it as an html source']);
-  }, 60_000);
+  }, 120_000);
 
   it('fetches a loopback URL through the fetch adapter and decodes by the HTTP charset', async () => {
     const body = readFileSync(join(FX, 'windows-1252.xml'));
@@ -92,5 +92,5 @@ describe('pressdesk parse (real command)', () => {
     } finally {
       server.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

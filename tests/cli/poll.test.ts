@@ -1,14 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `pressdesk poll --once` in real child processes against loopback feeds, each test on an installation of
+// its own (a PostgreSQL schema; the embedded database when there is no test PostgreSQL).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOpml } from '../../src/pipeline/opml.ts';
-import { runCli, runCliAsync, startCli } from '../helpers/cli.ts';
+import { cliInstallation, runCliAsync, startCli } from '../helpers/cli.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { rss } from '../helpers/ingest.ts';
 
-const prefixes: string[] = [];
 let srv: LoopbackServer;
 const para = '<p>Probation officers in the region carry caseloads far above the recommended level, the inspectorate found, and some people on licence had no named officer for weeks.</p>';
 
@@ -22,15 +21,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await srv?.close();
-  for (const p of prefixes) await dropPrefix(p);
 });
 
-
-function setup() {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
-  const env = { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-poll-')), QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl(), FETCH_ALLOW_PRIVATE: 'true', PORT: '0' };
-  const file = join(env.PRESSDESK_DATA_DIR, 'sources.opml');
+async function setup() {
+  const { env, dataDir } = await cliInstallation({ FETCH_ALLOW_PRIVATE: 'true' });
+  const file = join(dataDir, 'sources.opml');
   writeFileSync(
     file,
     exportOpml(
@@ -41,13 +36,14 @@ function setup() {
       { title: 't', now: new Date() },
     ),
   );
-  expect(runCli(['sources', 'import', file], env).stdout.trim()).toBe('imported 2 new sources, 0 already there');
+  const imported = await runCliAsync(['sources', 'import', file], env);
+  expect(imported.stdout.trim()).toBe('imported 2 new sources, 0 already there');
   return env;
 }
 
 describe('pressdesk poll --once', () => {
   it('polls due sources in-process, waits for the page extraction, reports failures and exits 0', async () => {
-    const env = setup();
+    const env = await setup();
     const first = await runCliAsync(['poll', '--once'], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Good feed: 2 new items in \d+ ms$/m);
@@ -66,7 +62,7 @@ describe('pressdesk poll --once', () => {
   }, 300_000);
 
   it('leaves the jobs to a running `pressdesk start` and still waits for them', async () => {
-    const env = setup();
+    const env = await setup();
     const app = await startCli(['start'], env);
     try {
       const r = await runCliAsync(['poll', '--once', '--all'], env);
@@ -82,13 +78,11 @@ describe('pressdesk poll --once', () => {
 });
 
 describe('pressdesk poll --once with a queue prefix another installation holds', () => {
-  it('refuses at once, naming the setting to change', { timeout: 90_000 }, async () => {
+  it('refuses at once, naming the setting to change', { timeout: 120_000 }, async () => {
     const { Redis } = await import('ioredis');
     // No sources needed: the claim is checked when the runtime opens, before anything is polled.
-    const prefix = uniquePrefix();
-    prefixes.push(prefix);
-    const env = { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-poll-')), QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
-    const r = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const { env } = await cliInstallation();
+    const r = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
     await r.set(`${env.QUEUE_PREFIX}:installation`, 'another-installation', 'PX', 60_000);
     await r.quit();
     const res = await runCliAsync(['poll', '--once', '--all'], env);

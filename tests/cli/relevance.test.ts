@@ -1,21 +1,15 @@
-// `pressdesk relevance` as a real child process on an embedded database: status and modes, versions, a retrain
-// with nothing to learn, and an export that `pressdesk tag --model` reads.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `pressdesk relevance` as a real child process (on a PostgreSQL schema; the embedded database when there is
+// no test PostgreSQL): status and modes, versions, a retrain with nothing to learn, and an export that
+// `pressdesk tag --model` reads.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shippedModel } from '../../src/services/shipped-model.ts';
-import { runCli } from '../helpers/cli.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
-
-const prefix = uniquePrefix();
-const dir = mkdtempSync(join(tmpdir(), 'pd-cli-relevance-'));
-const env = { PRESSDESK_DATA_DIR: dir, QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
+import { cliInstallation, runCli } from '../helpers/cli.ts';
 
 describe('pressdesk relevance', () => {
-  afterAll(() => dropPrefix(prefix));
-
-  it('reports the model in use and the modes, sets a mode, retrains only with verdicts, exports for tag --model', () => {
+  it('reports the model in use and the modes, sets a mode, retrains only with verdicts, exports for tag --model', async () => {
+    const { env, dataDir: dir } = await cliInstallation();
     const status = runCli(['relevance', 'status'], env);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^active: the shipped model \(no retrain activated\)\nprobation\tapply\nprisons\tapply\n/);
@@ -35,5 +29,5 @@ describe('pressdesk relevance', () => {
     writeFileSync(file, exported.stdout);
     const tagged = runCli(['tag', '--model', file], {}, '{"id":"a","title":"Probation officers vote to strike over pay"}\n');
     expect(JSON.parse(tagged.stdout)).toMatchObject({ id: 'a', relevant: true });
-  }, 240_000); // cold starts of the embedded database
+  }, 240_000); // eleven starts of the CLI: minutes on a loaded machine without PostgreSQL
 });

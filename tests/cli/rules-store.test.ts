@@ -1,23 +1,25 @@
-// The storage-backed `pressdesk rules` subcommands, run as real child processes on an embedded database.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The storage-backed `pressdesk rules` subcommands, run as real child processes on one installation (a
+// PostgreSQL schema; the embedded database when there is no test PostgreSQL): the second test goes on from
+// the versions the first saved.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedRulePack } from '../../src/rules/pack.ts';
-import { runCli } from '../helpers/cli.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { cliInstallation, runCli } from '../helpers/cli.ts';
 
-const prefix = uniquePrefix();
-const dir = mkdtempSync(join(tmpdir(), 'pd-cli-rules-'));
-const env = { PRESSDESK_DATA_DIR: dir, QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
-const mine = join(dir, 'mine.yaml');
-writeFileSync(mine, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: prison\n        query: prison*\n');
-const broken = join(dir, 'broken.yaml');
-writeFileSync(broken, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: prison\n        query: prison* AND (\n');
+let env: Record<string, string>;
+let mine: string;
+let broken: string;
+beforeAll(async () => {
+  const inst = await cliInstallation();
+  env = inst.env;
+  mine = join(inst.dataDir, 'mine.yaml');
+  writeFileSync(mine, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: prison\n        query: prison*\n');
+  broken = join(inst.dataDir, 'broken.yaml');
+  writeFileSync(broken, 'topics:\n  - id: prisons\n    name: Prisons\n    rules:\n      - id: prison\n        query: prison* AND (\n');
+});
 
 describe('pressdesk rules (stored)', () => {
-  afterAll(() => dropPrefix(prefix));
-
   it('imports, lists, exports, rolls back and reports status; a broken file is refused with FILE:line:col', () => {
     const bad = runCli(['rules', 'import', broken], env);
     expect(bad.code).toBe(1);
@@ -33,7 +35,7 @@ describe('pressdesk rules (stored)', () => {
     expect(versions[0]).toMatch(/\(active\)$/);
     expect(runCli(['rules', 'export', '--version', '2'], env).stdout).toContain('query: prison*');
     expect(runCli(['rules', 'export'], env).stdout).toBe(shippedRulePack());
-  }, 180_000); // eight cold starts of the embedded database
+  }, 180_000); // eight starts of the CLI: minutes on a loaded machine without PostgreSQL
 
   it('tests a query over stored items, and re-tags in-process when no worker serves the queue', () => {
     const bad = runCli(['rules', 'test', 'pr* AND titel:(jail'], env);

@@ -1,23 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `pressdesk sources ...` in real child processes, each test on an installation of its own (a PostgreSQL
+// schema; the embedded database when there is no test PostgreSQL).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliInstallation, runCli } from '../helpers/cli.ts';
 
-const prefixes: string[] = [];
-const env = () => {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
-  return { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-sources-')), QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl() };
-};
-afterAll(async () => {
-  for (const p of prefixes) await dropPrefix(p);
-});
+const env = async () => (await cliInstallation()).env;
 
 describe('pressdesk sources', () => {
-  it('adds, lists, imports the shipped pack, exports OPML that re-imports, and disables', () => {
-    const e = env();
+  it('adds, lists, imports the shipped pack, exports OPML that re-imports, and disables', async () => {
+    const { env: e, dataDir } = await cliInstallation();
     const added = runCli(['sources', 'add', 'https://www.gov.uk/government/organisations/ministry-of-justice.atom', '--name', 'MoJ', '--every', '10m'], e);
     expect(added.stderr).toBe('');
     expect(added.stdout).toMatch(/^added: 1 MoJ https:\/\/www\.gov\.uk\//);
@@ -38,17 +30,17 @@ describe('pressdesk sources', () => {
 
     const opml = runCli(['sources', 'export'], e);
     expect(opml.stdout).toContain('<opml version="2.0">');
-    const file = join(e.PRESSDESK_DATA_DIR, 'export.opml');
+    const file = join(dataDir, 'export.opml');
     writeFileSync(file, opml.stdout);
-    const fresh = env();
+    const fresh = await env();
     expect(runCli(['sources', 'import', file], fresh).stdout.trim()).toBe('imported 22 new sources, 0 already there');
     const again = runCli(['sources', 'list', '--json'], fresh).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(again.find((r) => r.name === 'MoJ')).toMatchObject({ enabled: false, minIntervalS: 600 });
     expect(again.find((r) => r.name === 'Napo news')?.selectors).toEqual(rows.find((r) => r.name === 'Napo news')?.selectors);
   }, 300_000);
 
-  it('adds many URLs in one call, and none when one of them is bad', () => {
-    const e = env();
+  it('adds many URLs in one call, and none when one of them is bad', async () => {
+    const e = await env();
     const bad = runCli(['sources', 'add', 'https://example.org/a.xml', 'not a url', 'https://example.org/b.xml'], e);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/"not a url" is not a URL/);
@@ -62,8 +54,8 @@ describe('pressdesk sources', () => {
     expect(runCli(['sources', 'add', 'https://example.org/c.xml', 'https://example.org/d.xml', '--name', 'X'], e).stderr).toContain('--name names one source');
   }, 120_000);
 
-  it('removes a source only with --yes, keeps it off the list, and brings it back when its URL is added again', () => {
-    const e = env();
+  it('removes a source only with --yes, keeps it off the list, and brings it back when its URL is added again', async () => {
+    const e = await env();
     expect(runCli(['sources', 'add', 'https://example.org/keep.xml', '--name', 'Keep'], e).stdout).toMatch(/^added: 1 Keep /);
     const ask = runCli(['sources', 'remove', '1'], e);
     expect(ask.code).toBe(1);
@@ -77,6 +69,11 @@ describe('pressdesk sources', () => {
     expect(runCli(['sources', 'add', 'https://example.org/keep.xml'], e).stdout).toMatch(/^added again \(removed before; its items kept\): 1 Keep /);
   }, 120_000);
 
+  // The refusals change nothing, so they share one installation.
+  let refusing: Record<string, string>;
+  beforeAll(async () => {
+    refusing = await env();
+  });
   it.each([
     [['sources', 'add', 'not a url'], /^sources: "not a url" is not a URL$/],
     [['sources', 'add', 'http://169.254.169.254/latest/meta-data/'], /^sources: pressdesk will not fetch http:\/\/169\.254\.169\.254\/latest\/meta-data\/ \(.*\); give a public http\(s\) URL$/],
@@ -88,7 +85,7 @@ describe('pressdesk sources', () => {
     [['sources', 'remove', '99', '--yes'], /^sources: there is no source 99/],
     [['sources', 'remove', 'x1'], /^sources: "x1" is not a source id/],
   ])('refuses %j with one clear line', (args, line) => {
-    const r = runCli(args, env());
+    const r = runCli(args, refusing);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(line);

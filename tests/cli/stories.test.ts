@@ -1,17 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// `pressdesk stories search` in a real child process on an installation seeded here first (a PostgreSQL
+// schema; the embedded database when there is no test PostgreSQL).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import { openStorage } from '../../src/storage/open.ts';
 import { assignStory } from '../helpers/stories.ts';
-import { runCli } from '../helpers/cli.ts';
+import { cliInstallation, runCli } from '../helpers/cli.ts';
 
-// Each run starts PGlite cold (a few seconds).
-describe('pressdesk stories search (embedded storage)', () => {
-  const env = { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-stories-cli-')) };
+describe('pressdesk stories search', () => {
+  let env: Record<string, string>;
   beforeAll(async () => {
+    ({ env } = await cliInstallation());
     const s = await openStorage(loadConfig(env));
     try {
       await migrate(s.db);

@@ -8,11 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkRules } from '../../src/cli/check-rules.ts';
 import { loadMatcher, loadTagModel, tagLine } from '../../src/cli/tag-lines.ts';
 import { compileRules } from '../../src/rules/compile.ts';
-import { childEnv } from '../helpers/cli.ts';
+import { BIN, childEnv } from '../helpers/cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = (args: string[], input?: string) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: childEnv({}), input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, env: childEnv({}), input, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const dir = mkdtempSync(join(tmpdir(), 'pressdesk-tag-'));

@@ -1,14 +1,15 @@
-// `pressdesk users ...` in a real child process: alone on the embedded database, and beside a running start
-// (through its admin socket), where the printed link is then used in the browser flow.
+// `pressdesk users ...` in a real child process: alone (on PostgreSQL when there is one), and beside a running
+// start on the embedded database (through its admin socket), where the printed link is then used in the
+// browser flow.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { cliInstallation, runCli, startCli } from '../helpers/cli.ts';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const prefixes: string[] = [];
-const baseEnv = (extra: Record<string, string> = {}) => {
+const embeddedEnv = (extra: Record<string, string> = {}) => {
   const prefix = uniquePrefix();
   prefixes.push(prefix);
   return { PRESSDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'pd-users-')), PORT: '0', QUEUE_PREFIX: prefix, REDIS_URL: testRedisUrl(), ...extra };
@@ -18,8 +19,8 @@ afterAll(async () => {
 });
 
 describe('pressdesk users', () => {
-  it('adds users with several roles, prints a set-password link, lists them, and refuses bad input in one line', () => {
-    const env = baseEnv({ PUBLIC_URL: 'https://press.example.org' });
+  it('adds users with several roles, prints a set-password link, lists them, and refuses bad input in one line', async () => {
+    const { env } = await cliInstallation({ PUBLIC_URL: 'https://press.example.org' });
     const empty = runCli(['users', 'list'], env);
     expect(empty.code).toBe(0);
     expect(empty.stderr).toContain('nobody yet — add the first admin with: pressdesk users add EMAIL --role admin');
@@ -55,7 +56,7 @@ describe('pressdesk users', () => {
   }, 120_000);
 
   it('works beside a running start, and the printed link lets the first admin choose a password and log in', async () => {
-    const env = baseEnv();
+    const env = embeddedEnv();
     const app = await startCli(['start'], env);
     try {
       const add = runCli(['users', 'add', 'first@example.org', '--role', 'admin'], env);

@@ -11,14 +11,13 @@ import { expect, inject } from 'vitest';
 import { ping } from '../../src/adapters/redis.ts';
 import { exportOpml } from '../../src/pipeline/opml.ts';
 import { runCliAsync } from '../helpers/cli.ts';
-import { openTestPostgres } from '../helpers/db.ts';
+import { openTestPostgres, withSchema } from '../helpers/db.ts';
 import { rss } from '../helpers/ingest.ts';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 export const databaseUrl = () => inject('databaseUrl');
 
-/** A URL with the schema as search_path, as a separate process must be given it. */
-export const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+export { withSchema };
 
 export type TestPg = Awaited<ReturnType<typeof openTestPostgres>>;
 

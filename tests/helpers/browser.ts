@@ -1,19 +1,38 @@
 // Real-browser tests drive Debian's chromium through playwright-core (never a downloaded browser). Pages may
 // load only from the app under test: every other request is refused and listed, so a test can assert that
-// nothing was fetched from elsewhere.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+// nothing was fetched from elsewhere. One Chromium serves a file's tests; each test gets a fresh context
+// (its own cookies, storage and cache), which costs a fraction of starting Chromium again.
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 
 export const chromiumPath = loadConfig().chromiumPath;
 export const chromiumPresent = existsSync(chromiumPath);
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** A browser with its own profile directory, on `base` only; `offsite` lists the requests it refused. */
-export async function openOnSite(profile: string, base: string, viewport: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page; offsite: string[] }> {
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS, viewport });
+let browser: Promise<Browser> | undefined;
+
+/** The file's Chromium, started on first use and closed when the file ends. */
+export function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS });
+  return browser;
+}
+afterAll(async () => {
+  const b = browser;
+  browser = undefined;
+  await (await b?.catch(() => undefined))?.close();
+});
+
+/** A fresh browser context (a new profile) with one page. */
+export async function openFresh(viewport: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await (await sharedBrowser()).newContext({ viewport });
+  return { ctx, page: await ctx.newPage() };
+}
+
+/** A fresh browser context on `base` only; `offsite` lists the requests it refused. */
+export async function openOnSite(base: string, viewport: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page; offsite: string[] }> {
+  const { ctx, page } = await openFresh(viewport);
   const offsite: string[] = [];
   await ctx.route('**/*', (route) => {
     const url = route.request().url();
@@ -21,16 +40,12 @@ export async function openOnSite(profile: string, base: string, viewport: { widt
     offsite.push(url);
     return route.abort();
   });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
   return { ctx, page, offsite };
 }
 
-/** openOnSite in a fresh profile (its directory added to `profiles`, for the test to remove), already logged in
- *  with `cookie` ("name=value", as TestApp.login gives it). */
-export async function openLoggedIn(profiles: string[], base: string, cookie: string, viewport: { width: number; height: number }) {
-  const dir = mkdtempSync(join(tmpdir(), 'pd-chromium-'));
-  profiles.push(dir);
-  const o = await openOnSite(dir, base, viewport);
+/** openOnSite already logged in with `cookie` ("name=value", as TestApp.login gives it). */
+export async function openLoggedIn(base: string, cookie: string, viewport: { width: number; height: number }) {
+  const o = await openOnSite(base, viewport);
   const [name, value] = cookie.split('=') as [string, string];
   await o.ctx.addCookies([{ name, value, url: base }]);
   return o;

@@ -19,6 +19,9 @@ export interface Backend {
 
 export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
+/** A URL with the schema as search_path, as a separate process (a `pressdesk` child) must be given it. */
+export const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
 /** A migrated schema of its own on the test PostgreSQL; dropped on close. */
 export async function openTestPostgres(url: string): Promise<TestDb & { schema: string }> {
   const schema = uniqueName('t');

@@ -96,7 +96,7 @@ for (const b of backends()) {
       );
       await addSource(t.db, { url: feeds.url('/news.xml'), name: 'HMPPS news' });
       expect(await schedulePolls({ db: t.db, queues: web.queues, now: () => new Date() })).toHaveLength(1);
-      await smtp.waitFor(1, 20_000).catch(async (e) => {
+      await smtp.waitFor(1, 90_000).catch(async (e) => {
         for (const q of ['poll-source', 'process-item', 'draft-release', 'request-approval', 'distribute', 'send-email'] as const) {
           const qq = web.queues.get(q);
           console.log(q, await qq.getJobCounts(), (await qq.getFailed()).map((j) => j.failedReason), (await qq.getCompleted()).map((j) => JSON.stringify(j.returnvalue).slice(0, 300)));
@@ -138,7 +138,7 @@ for (const b of backends()) {
       }
       expect(new Set(releases.map((m) => m.messageId)).size).toBe(2);
       const list = await web.app.inject({ method: 'GET', url: '/releases', headers: HTML });
-      const until = Date.now() + 20_000;
+      const until = Date.now() + 90_000;
       let archive = list.body;
       while (!archive.includes(approved.subject.replace(/&/g, '&amp;').slice(0, 20)) && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 100)); // marked sent once every delivery settled

@@ -15,7 +15,7 @@ import { rss, type TestRuntime, testRuntime } from '../helpers/ingest.ts';
 
 const para = '<p>Probation officers in the region carry caseloads far above the recommended level, the inspectorate found, and some people on licence had no named officer for weeks.</p>';
 
-async function settled(job: Job | undefined, timeoutMs = 20_000) {
+async function settled(job: Job | undefined, timeoutMs = 90_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const state = await job?.getState();

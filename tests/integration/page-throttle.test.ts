@@ -66,7 +66,7 @@ describe('process-item jobs under the per-host page-fetch limit (real workers)',
           for (let i = 0; i < raw.length; i += 2) seen.set(raw[i]!, Number(raw[i + 1]));
           return (await q.getJobCounts('completed', 'failed')) as Record<string, number>;
         },
-        { timeout: 25_000, interval: 50 },
+        { timeout: 90_000, interval: 50 },
       )
       .toSatisfy((c: Record<string, number>) => (c.completed ?? 0) + (c.failed ?? 0) === n);
     expect(await q.getJobCounts('completed', 'failed')).toMatchObject({ completed: n, failed: 0 });

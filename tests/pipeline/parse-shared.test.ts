@@ -43,7 +43,7 @@ describe.skipIf(!existsSync(FEEDS))('parse over every shared feed fixture', () =
       expect(f.entries.length, d).toBeGreaterThan(0);
       for (const e of f.entries) expect(e.title || e.url, d).toBeTruthy();
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 const RP = join(FEEDS, 'rss-parser/test/');

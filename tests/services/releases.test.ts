@@ -27,7 +27,7 @@ import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
 const T0 = new Date('2026-07-01T09:00:00Z'); // 10:00 in London
 const MIN = 60_000;
 
-const until = async (check: () => Promise<boolean>, ms = 20_000) => {
+const until = async (check: () => Promise<boolean>, ms = 90_000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;

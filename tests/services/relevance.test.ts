@@ -92,7 +92,7 @@ for (const b of backends()) {
       try {
         await requestRetrain(rt, null);
         let versions = await listModelVersions(t.db, 5);
-        for (let i = 0; i < 600 && versions.length < 2; i++) {
+        for (let i = 0; i < 900 && versions.length < 2; i++) {
           await new Promise((r) => setTimeout(r, 100));
           versions = await listModelVersions(t.db, 5);
         }

@@ -92,7 +92,7 @@ for (const b of backends()) {
       try {
         const run = await requestRetag(rt, { since: new Date('2026-11-01T00:00:00Z'), requestedBy: null });
         let state = await getRetagRun(t.db, run.id);
-        for (let i = 0; i < 300 && state?.status !== 'done'; i++) {
+        for (let i = 0; i < 900 && state?.status !== 'done'; i++) {
           await new Promise((r) => setTimeout(r, 100));
           state = await getRetagRun(t.db, run.id);
         }

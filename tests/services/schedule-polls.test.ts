@@ -85,7 +85,7 @@ for (const b of backends()) {
       await t.db.query('UPDATE sources SET next_poll_at = $1 WHERE id = $2', [rt.now(), id]);
       const stop = keepPolling(rt);
       try {
-        await expect.poll(async () => (await rt.queues.get('poll-source').getJobs(['waiting'])).some((j) => j.data.sourceId === id), { timeout: 30_000, interval: 100 }).toBe(true);
+        await expect.poll(async () => (await rt.queues.get('poll-source').getJobs(['waiting'])).some((j) => j.data.sourceId === id), { timeout: 90_000, interval: 100 }).toBe(true);
       } finally {
         stop();
       }
