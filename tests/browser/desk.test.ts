@@ -1,30 +1,24 @@
 // Real browser: each role's desk (home) and the trends page at 1,280 and 390 px wide, screenshots in
 // test-artifacts/desk-*.png. The desk refreshes its panels without a reload; nothing scrolls sideways; the
 // charts render as SVG with their spike marked; nothing is fetched from anywhere but the app.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/types.ts';
-import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
+import { ARTIFACTS, browserTestsRun, fitsWidth, openLoggedIn, startBrowserApp } from '../helpers/browser.ts';
 import { seedStory } from '../helpers/drafts.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import type { TestApp } from '../web/app.ts';
 
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const H = 3_600_000;
 const WIDTHS = [1280, 390];
 
-describe.skipIf(!chromiumPresent && !inCi)('browser: the desk and trends', () => {
+describe.skipIf(!browserTestsRun)('browser: the desk and trends', () => {
   let t: TestApp;
   let base: string;
   const cookies = new Map<Role, string>();
 
   beforeAll(async () => {
-    if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     for (const role of ['press_officer', 'editor', 'admin'] as Role[]) cookies.set(role, (await t.login([role], `${role}@example.org`)).cookie);
     const now = t.clock.now.getTime();
     for (let i = 0; i < 7; i++) {

@@ -11,25 +11,21 @@ import { requestApproval } from '../../src/services/request-approval.ts';
 import { getDraft } from '../../src/storage/drafts.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { seedStory } from '../helpers/drafts.ts';
-import { chromiumPath, chromiumPresent, openFresh, openOnSite } from '../helpers/browser.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import { browserTestsRun, openFresh, openOnSite, startBrowserApp } from '../helpers/browser.ts';
+import type { TestApp } from '../web/app.ts';
 
-const present = chromiumPresent;
-const inCi = process.env.CI === 'true';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots';
 const PASSWORD = 'a browser-typed passphrase';
 const SECRET = Buffer.from('t'.repeat(32)); // tests/web/app.ts's secret
 
-describe.skipIf(!present && !inCi)('browser: drafts', () => {
+describe.skipIf(!browserTestsRun)('browser: drafts', () => {
   let t: TestApp;
   let base: string;
   let officerId: number;
   const ids: number[] = [];
 
   beforeAll(async () => {
-    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, base } = await startBrowserApp());
     mkdirSync(SHOTS, { recursive: true });
     officerId = (await createUser(t.db, { email: 'duty@example.org', roles: ['press_officer'], passwordHash: await hashPassword(PASSWORD) }))!.id;
     const deps = { db: t.db, mailer: t.app.pd.deps.mailer, config: t.app.pd.deps.config, secret: SECRET, now: () => t.clock.now };

@@ -14,25 +14,21 @@ import { getReleaseByDraft } from '../../src/storage/releases.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { seedStory } from '../helpers/drafts.ts';
 import { seedApprovedDraft } from '../helpers/releases.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import { browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
+import type { TestApp } from '../web/app.ts';
 
-const present = chromiumPresent;
-const inCi = process.env.CI === 'true';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-po';
 const PASSWORD = 'a browser-typed passphrase';
 const SECRET = Buffer.from('t'.repeat(32)); // tests/web/app.ts's secret
 
-describe.skipIf(!present && !inCi)('browser: contacts, recipients, scheduling, public archive', () => {
+describe.skipIf(!browserTestsRun)('browser: contacts, recipients, scheduling, public archive', () => {
   let t: TestApp;
   let base: string;
   let draftId: number;
   let sentSlug: string;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, base } = await startBrowserApp());
     mkdirSync(SHOTS, { recursive: true });
     await createUser(t.db, { email: 'duty@example.org', roles: ['press_officer'], passwordHash: await hashPassword(PASSWORD) });
     await upsertContacts(t.db, [

@@ -2,7 +2,6 @@
 // switches a topic to "suggest", runs a suggestion's one-click backtest and lands on the rules page with the
 // change made and its backtest; a press officer sees the model's decision and its terms on the story page.
 // Screenshots land in test-artifacts/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
@@ -11,28 +10,23 @@ import { insertItems, type NewItem, saveTopics } from '../../src/storage/items.t
 import { insertDecisions, relevanceState } from '../../src/storage/relevance.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
+import { ARTIFACTS, browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
 import { assignStory } from '../helpers/stories.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import type { TestApp } from '../web/app.ts';
 
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
 const item = (n: number, title: string, publishedAt: string): NewItem => ({
   identity: `g${n}`, canonicalUrl: null, guid: null, url: `https://news.test/${n}`, title, summaryHtml: null, contentHtml: null, bodyText: null,
   author: null, publishedAt, categories: [], extractStatus: 'done',
 });
 
-describe.skipIf(!chromiumPresent && !inCi)('browser: relevance model', () => {
+describe.skipIf(!browserTestsRun)('browser: relevance model', () => {
   let t: TestApp;
   let base: string;
   let storyId: number;
 
   beforeAll(async () => {
-    if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     const hash = await hashPassword(PASSWORD);
     const ed = (await createUser(t.db, { email: 'editor@example.org', roles: ['editor'], passwordHash: hash }))!;
     await createUser(t.db, { email: 'po@example.org', roles: ['press_officer'], passwordHash: hash });

@@ -2,7 +2,6 @@
 // 127.0.0.1:0. Per role: log in through the form, see that role's navigation, be refused another role's page,
 // log out. Screenshots of every page land in test-artifacts/ (git-ignored). Nothing leaves loopback: every
 // request to another host is aborted and reported.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +10,11 @@ import type { Role } from '../../src/domain/types.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { allows } from '../../src/web/roles.ts';
 import { NAV } from '../../src/web/page.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import { ARTIFACTS, browserTestsRun, chromiumPath, openOnSite, startBrowserApp } from '../helpers/browser.ts';
+import type { TestApp } from '../web/app.ts';
 
-const present = chromiumPresent;
-const inCi = process.env.CI === 'true';
-if (!present && !inCi) console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!browserTestsRun) console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
 
 interface Case {
@@ -43,15 +39,12 @@ const CASES: Case[] = [
 const expectedNav = (t: TestApp, role: Role) =>
   NAV.filter((e) => !e.visitorsOnly && t.app.pd.routes.some((r) => r.url === e.href && r.methods.includes('GET') && allows([role], r.auth))).map((e) => e.label);
 
-describe.skipIf(!present && !inCi)('browser: roles', () => {
+describe.skipIf(!browserTestsRun)('browser: roles', () => {
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     const hash = await hashPassword(PASSWORD);
     for (const c of CASES) await createUser(t.db, { email: `${c.role}@example.org`, roles: [c.role], passwordHash: hash });
   });

@@ -3,7 +3,6 @@
 // saves and sees the new version — the saved YAML keeping the query verbatim and the file's comments. The YAML
 // view numbers its lines and says what to do about a query that starts with a quote. Nothing scrolls sideways.
 // Screenshots: test-artifacts/rules-*.png.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +10,10 @@ import { loadRuleSet } from '../../src/rules/ruleset.ts';
 import { insertItems, type NewItem } from '../../src/storage/items.ts';
 import { activeRuleVersion, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
-import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
+import { ARTIFACTS, browserTestsRun, fitsWidth, openLoggedIn, startBrowserApp } from '../helpers/browser.ts';
 import { TOPICS_YAML } from '../helpers/rules.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import type { TestApp } from '../web/app.ts';
 
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const WIDTHS = [1280, 390];
 
 const YAML = TOPICS_YAML;
@@ -25,16 +22,13 @@ const item = (n: string, title: string, body: string, publishedAt: string): NewI
   author: null, publishedAt, categories: [], extractStatus: 'done',
 });
 
-describe.skipIf(!chromiumPresent && !inCi)('browser: the structured rules editor', () => {
+describe.skipIf(!browserTestsRun)('browser: the structured rules editor', () => {
   let t: TestApp;
   let base: string;
   let cookie: string;
 
   beforeAll(async () => {
-    if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     cookie = (await t.login(['editor'], 'editor@example.org')).cookie;
     const s = (await addSource(t.db, { url: 'http://a.example/feed', name: 'Agency' })).source.id;
     const day = 86_400_000;

@@ -1,7 +1,6 @@
 // Real browser, real server: an editor logs in, breaks a rule and sees the inline error, fixes it, backtests
 // and sees the gained items with highlights, saves with a message and sees the new version in use.
 // Screenshots land in test-artifacts/. Launch pattern copied from tests/browser/roles.test.ts.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
@@ -10,12 +9,9 @@ import { insertItems, type NewItem } from '../../src/storage/items.ts';
 import { activeVersionNumber, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import { ARTIFACTS, browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
+import type { TestApp } from '../web/app.ts';
 
-const present = chromiumPresent;
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
 
 const YAML = `topics:
@@ -30,15 +26,12 @@ const item = (n: string, title: string, body: string, publishedAt: string): NewI
   author: null, publishedAt, categories: [], extractStatus: 'done',
 });
 
-describe.skipIf(!present && !inCi)('browser: rules editor', () => {
+describe.skipIf(!browserTestsRun)('browser: rules editor', () => {
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     await createUser(t.db, { email: 'editor@example.org', roles: ['editor'], passwordHash: await hashPassword(PASSWORD) });
     const s = (await addSource(t.db, { url: 'http://a.example/feed', name: 'Agency' })).source.id;
     const recent = new Date(t.clock.now.getTime() - 2 * 86_400_000).toISOString();

@@ -2,24 +2,21 @@
 // Failing sources come first, nothing scrolls sideways (long hosts, names and errors included), sorting works
 // by the headings and by the form (the headings are hidden on a phone), and removing asks first and keeps the
 // source's items in their story. Also the audit log it leaves, and the queue dashboard's way back.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPoll } from '../../src/storage/polls.ts';
 import { addSource, getSource, itemCount } from '../../src/storage/sources.ts';
-import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
+import { ARTIFACTS, browserTestsRun, fitsWidth, openLoggedIn, startBrowserApp } from '../helpers/browser.ts';
 import { seedStory } from '../helpers/drafts.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import type { TestApp } from '../web/app.ts';
 
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const H = 3_600_000;
 const WIDTHS = [1280, 390];
 
 const OUTLETS = ['Inside Time', 'Russell Webster', 'Prison Reform Trust', 'Howard League', 'Napo news', 'Cafcass', 'Parole Board (GOV.UK)', 'HM Inspectorate of Probation', 'Youth Justice Board', 'The Justice Gazette', 'Evening Chronicle', 'Northern Courts Weekly', 'Probation Quarterly', 'Legal Aid Digest', 'Family Courts Review', 'Bench & Bar', 'Custody Watch', 'Community Sentences Blog'];
 
-describe.skipIf(!chromiumPresent && !inCi)('browser: the sources page', () => {
+describe.skipIf(!browserTestsRun)('browser: the sources page', () => {
   let t: TestApp;
   let base: string;
   let cookie: string;
@@ -27,10 +24,7 @@ describe.skipIf(!chromiumPresent && !inCi)('browser: the sources page', () => {
   let storyId: number;
 
   beforeAll(async () => {
-    if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     cookie = (await t.login(['editor', 'admin'], 'editor@example.org')).cookie;
     const now = t.clock.now;
     const ok = { result: 'ok' as const, status: 200, ms: 40, bytes: 5000, newItems: 1, pollsSinceFull: 1, intervalS: 900, nextPollAt: new Date(now.getTime() + 15 * 60_000), nextPollReason: 'new items: polling sooner', errorScore: 0, itemsPerDay: null };

@@ -1,28 +1,22 @@
 // Real browser: the stories list as a press officer uses it, at 1,280 and 390 px — relevant only by default,
 // topic and source chosen from lists with counts, a date preset, a saved search, keyboard navigation (j/k/o,
 // /), and no sideways scrolling. Screenshots: test-artifacts/stories-filters-*.png.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, chromiumPresent, fitsWidth, openLoggedIn } from '../helpers/browser.ts';
+import { ARTIFACTS, browserTestsRun, fitsWidth, openLoggedIn, startBrowserApp } from '../helpers/browser.ts';
 import { seedStory } from '../helpers/drafts.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import type { TestApp } from '../web/app.ts';
 
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const H = 3_600_000;
 
-describe.skipIf(!chromiumPresent && !inCi)('browser: stories filters', () => {
+describe.skipIf(!browserTestsRun)('browser: stories filters', () => {
   let t: TestApp;
   let base: string;
   let cookie: string;
 
   beforeAll(async () => {
-    if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     cookie = (await t.login(['press_officer'], 'po@example.org')).cookie;
     const now = t.clock.now.getTime();
     await seedStory(t.db, { title: 'Probation caseloads hit record in Leeds', topic: 'probation', at: new Date(now - 2 * H), sourceUrl: 'https://www.bbc.co.uk/news/rss.xml', sourceName: 'BBC News' });

@@ -1,19 +1,15 @@
 // Real browser, real server: an editor logs in, searches the archive, opens a story, sees its items with the
 // rule's highlights, moves one item out, and downloads nothing from anywhere but loopback. Screenshots land in
 // test-artifacts/ (git-ignored). Launch pattern copied from tests/browser/roles.test.ts.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
 import type { Db } from '../../src/storage/db.ts';
 import { assignStory } from '../helpers/stories.ts';
 import { createUser } from '../../src/storage/users.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import { ARTIFACTS, browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
+import type { TestApp } from '../web/app.ts';
 
-const present = chromiumPresent;
-const inCi = process.env.CI === 'true';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PASSWORD = 'a browser-typed passphrase';
 
 const BODY = 'Probation officers in Leeds voted by 83% to strike over caseloads, Napo said, after Darren Pike was named regional director.';
@@ -32,15 +28,12 @@ async function add(db: Db, source: string, title: string, at: string, hits: { fi
   await assignStory(db, row!.id, new Date(at));
 }
 
-describe.skipIf(!present && !inCi)('browser: stories', () => {
+describe.skipIf(!browserTestsRun)('browser: stories', () => {
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ t, base } = await startBrowserApp());
     await createUser(t.db, { email: 'editor@example.org', roles: ['editor'], passwordHash: await hashPassword(PASSWORD) });
     await add(t.db, 'BBC News', 'Leeds probation staff vote to strike', '2026-03-01T08:00:00Z', [{ field: 'title', start: 30, end: 36 }]);
     await add(t.db, 'Yorkshire Post', 'Leeds probation officers vote for strike action', '2026-03-01T09:30:00Z', [{ field: 'body', start: BODY.indexOf('strike'), end: BODY.indexOf('strike') + 6 }]);

@@ -2,21 +2,19 @@
 // sideways), reads the confirmation email from the outbox, opens its link, confirms with the button, goes on to
 // the preferences page, changes topics and frequency, saves, and unsubscribes. Screenshots land in
 // /tmp/shots-subs (390 px wide, then 1280). Launch as in drafts.test.ts.
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_TEXT } from '../../src/services/subscribe.ts';
 import { findSubscriber } from '../../src/storage/subscribers.ts';
-import { chromiumPath, chromiumPresent, openOnSite } from '../helpers/browser.ts';
-import { type TestApp, startTestApp } from '../web/app.ts';
+import { browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
+import type { TestApp } from '../web/app.ts';
 
-const present = chromiumPresent;
-const inCi = process.env.CI === 'true';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-subs';
 const EMAIL = 'campaigner@example.org';
 
-describe.skipIf(!present && !inCi)('browser: a campaigner subscribes, confirms, changes and unsubscribes', () => {
+describe.skipIf(!browserTestsRun)('browser: a campaigner subscribes, confirms, changes and unsubscribes', () => {
   let t: TestApp;
   let base: string;
   let outbox: string;
@@ -29,9 +27,7 @@ describe.skipIf(!present && !inCi)('browser: a campaigner subscribes, confirms, 
   }
 
   beforeAll(async () => {
-    if (!present) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
-    t = await startTestApp();
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, base } = await startBrowserApp());
     outbox = join(t.app.pd.deps.config.dataDir, 'outbox');
     mkdirSync(SHOTS, { recursive: true });
   });

@@ -2,13 +2,18 @@
 // load only from the app under test: every other request is refused and listed, so a test can assert that
 // nothing was fetched from elsewhere. One Chromium serves a file's tests; each test gets a fresh context
 // (its own cookies, storage and cache), which costs a fraction of starting Chromium again.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { type TestApp, startTestApp } from '../web/app.ts';
 
 export const chromiumPath = loadConfig().chromiumPath;
 export const chromiumPresent = existsSync(chromiumPath);
+/** Browser tests run where Chromium is; in CI its absence fails them rather than skipping them. */
+export const browserTestsRun = chromiumPresent || process.env.CI === 'true';
+/** Where browser tests leave their screenshots. */
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser: Promise<Browser> | undefined;
@@ -53,3 +58,13 @@ export async function openLoggedIn(base: string, cookie: string, viewport: { wid
 
 /** True when the page does not scroll sideways. */
 export const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
+
+/** The app under test, listening on loopback, with the screenshots folder made. Fails when Chromium is
+ *  missing (browserTestsRun lets a file run only in CI then). */
+export async function startBrowserApp(opts?: Parameters<typeof startTestApp>[0]): Promise<{ t: TestApp; base: string }> {
+  if (!chromiumPresent) throw new Error(`browser tests: no Chromium at ${chromiumPath} — CI must install it (apt-get install -y chromium)`);
+  const t = await startTestApp(opts);
+  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return { t, base };
+}
