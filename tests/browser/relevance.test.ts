@@ -6,19 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
 import { recordFeedback } from '../../src/storage/feedback.ts';
-import { insertItems, type NewItem, saveTopics } from '../../src/storage/items.ts';
+import { insertItems, saveTopics } from '../../src/storage/items.ts';
 import { insertDecisions, relevanceState } from '../../src/storage/relevance.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { ARTIFACTS, browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
 import { assignStory } from '../helpers/stories.ts';
 import type { TestApp } from '../web/app.ts';
+import { newItem } from '../helpers/items.ts';
 
 const PASSWORD = 'a browser-typed passphrase';
-const item = (n: number, title: string, publishedAt: string): NewItem => ({
-  identity: `g${n}`, canonicalUrl: null, guid: null, url: `https://news.test/${n}`, title, summaryHtml: null, contentHtml: null, bodyText: null,
-  author: null, publishedAt, categories: [], extractStatus: 'done',
-});
+const item = (n: number, title: string, publishedAt: string) => newItem({ identity: `g${n}`, url: `https://news.test/${n}`, title, publishedAt });
 
 describe.skipIf(!browserTestsRun)('browser: relevance model', () => {
   let t: TestApp;

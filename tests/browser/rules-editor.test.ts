@@ -7,20 +7,19 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../src/rules/ruleset.ts';
-import { insertItems, type NewItem } from '../../src/storage/items.ts';
+import { insertItems } from '../../src/storage/items.ts';
 import { activeRuleVersion, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { ARTIFACTS, browserTestsRun, fitsWidth, openLoggedIn, startBrowserApp } from '../helpers/browser.ts';
 import { TOPICS_YAML } from '../helpers/rules.ts';
 import type { TestApp } from '../web/app.ts';
+import { newItem } from '../helpers/items.ts';
 
 const WIDTHS = [1280, 390];
 
 const YAML = TOPICS_YAML;
-const item = (n: string, title: string, body: string, publishedAt: string): NewItem => ({
-  identity: n, canonicalUrl: null, guid: null, url: `https://news.example/${n}`, title, summaryHtml: null, contentHtml: null, bodyText: body,
-  author: null, publishedAt, categories: [], extractStatus: 'done',
-});
+const item = (n: string, title: string, body: string, publishedAt: string) =>
+  newItem({ identity: n, url: `https://news.example/${n}`, title, bodyText: body, publishedAt });
 
 describe.skipIf(!browserTestsRun)('browser: the structured rules editor', () => {
   let t: TestApp;

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
 import { loadRuleSet } from '../../src/rules/ruleset.ts';
-import { insertItems, type NewItem } from '../../src/storage/items.ts';
+import { insertItems } from '../../src/storage/items.ts';
 import { activeVersionNumber, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { ARTIFACTS, browserTestsRun, openOnSite, startBrowserApp } from '../helpers/browser.ts';
 import type { TestApp } from '../web/app.ts';
+import { newItem } from '../helpers/items.ts';
 
 const PASSWORD = 'a browser-typed passphrase';
 
@@ -21,10 +22,7 @@ const YAML = `topics:
       - id: prison
         query: prison*
 `;
-const item = (n: string, title: string, body: string, publishedAt: string): NewItem => ({
-  identity: n, canonicalUrl: null, guid: null, url: null, title, summaryHtml: null, contentHtml: null, bodyText: body,
-  author: null, publishedAt, categories: [], extractStatus: 'done',
-});
+const item = (n: string, title: string, body: string, publishedAt: string) => newItem({ identity: n, title, bodyText: body, publishedAt });
 
 describe.skipIf(!browserTestsRun)('browser: rules editor', () => {
   let t: TestApp;

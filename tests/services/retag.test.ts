@@ -4,12 +4,13 @@ import { type JobData, startWorker } from '../../src/adapters/queues.ts';
 import { activeRules } from '../../src/services/active-rules.ts';
 import { requestRetag } from '../../src/services/request-retag.ts';
 import { loadRuleSet } from '../../src/rules/ruleset.ts';
-import { insertItems, type NewItem, topicsOf } from '../../src/storage/items.ts';
+import { insertItems, topicsOf } from '../../src/storage/items.ts';
 import { getRetagRun, saveRuleVersion } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { retag as retagJob } from '../../workers/retag.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
 import { type TestRuntime, testRuntime } from '../helpers/ingest.ts';
+import { newItem } from '../helpers/items.ts';
 
 const YAML_A = `topics:
   - id: prisons
@@ -30,10 +31,7 @@ const YAML_B = `topics:
       - id: court
         query: court
 `;
-const item = (n: number, title: string): NewItem => ({
-  identity: `g${n}`, canonicalUrl: null, guid: null, url: null, title, summaryHtml: null, contentHtml: null, bodyText: null,
-  author: null, publishedAt: '2026-11-19T00:00:00Z', categories: [], extractStatus: 'done',
-});
+const item = (n: number, title: string) => newItem({ identity: `g${n}`, title, publishedAt: '2026-11-19T00:00:00Z' });
 const activeMatcher = async (rt: TestRuntime) => (await activeRules(rt.db)).matcher;
 const fakeJob = (runId: number, progress: number[] = []) =>
   ({ data: { runId }, updateProgress: async (p: number) => void progress.push(p) }) as unknown as Job<JobData['retag']>;

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemVerdict, recentFalsePositives, recordFeedback, rulePrecision, storyItemIds } from '../../src/storage/feedback.ts';
-import { insertItems, type NewItem, saveTopics } from '../../src/storage/items.ts';
+import { insertItems, saveTopics } from '../../src/storage/items.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
+import { newItem } from '../helpers/items.ts';
 
 const T = (m: number) => new Date(Date.UTC(2026, 10, 20, 12, m));
-const item = (n: string): NewItem => ({
-  identity: `guid:${n}`, canonicalUrl: `https://news.example/${n}`, guid: n, url: `https://news.example/${n}`, title: `Story ${n}`,
-  summaryHtml: null, contentHtml: null, bodyText: null, author: null, publishedAt: null, categories: [], extractStatus: 'done',
-});
+const item = (n: string) => newItem({ identity: `guid:${n}`, canonicalUrl: `https://news.example/${n}`, guid: n, url: `https://news.example/${n}`, title: `Story ${n}` });
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`feedback storage (${b.name})`, () => {

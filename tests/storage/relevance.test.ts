@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelMetrics, StoredModel } from '../../src/domain/relevance.ts';
 import { recordFeedback } from '../../src/storage/feedback.ts';
-import { insertItems, type NewItem, saveTopics } from '../../src/storage/items.ts';
+import { insertItems, saveTopics } from '../../src/storage/items.ts';
 import {
   decisionsOf,
   getModelVersion,
@@ -20,16 +20,15 @@ import {
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
+import { newItem } from '../helpers/items.ts';
 
 const T = (m: number) => new Date(Date.UTC(2026, 10, 20, 12, m));
 const model: StoredModel = { heads: ['relevant', 'prisons'], bias: [0.1, -0.2], thresholds: [{ veto: 0, rescue: 1 }, { veto: 0.2, rescue: 0.7 }], terms: { 'w:prison': [0.5, 1.2] } };
 const metrics: ModelMetrics = { folds: 4, examples: 12, rules: { relevant: { tp: 1, fp: 2, fn: 3 } }, model: { relevant: { tp: 2, fp: 1, fn: 2 } } };
 const version = (activated: boolean, now: Date, requestedBy: number | null = null) =>
   ({ model, metrics, examples: 12, prior: 0, ruleVersion: null, activated, note: activated ? 'ok' : 'not activated: x', trainMs: 1234.5, requestedBy, now });
-const item = (n: string): NewItem => ({
-  identity: `guid:${n}`, canonicalUrl: `https://news.example/${n}`, guid: n, url: `https://news.example/${n}`, title: `Story ${n}`,
-  summaryHtml: `<p>Summary ${n}</p>`, contentHtml: null, bodyText: null, author: null, publishedAt: null, categories: [], extractStatus: 'done',
-});
+const item = (n: string) =>
+  newItem({ identity: `guid:${n}`, canonicalUrl: `https://news.example/${n}`, guid: n, url: `https://news.example/${n}`, title: `Story ${n}`, summaryHtml: `<p>Summary ${n}</p>` });
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`relevance storage (${b.name})`, () => {

@@ -25,13 +25,12 @@ import {
 import { addSource } from '../../src/storage/sources.ts';
 import { createUser } from '../../src/storage/users.ts';
 import { backends, type TestDb } from '../helpers/db.ts';
+import { newItem } from '../helpers/items.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
-const item = (n: string, publishedAt: string, over: Partial<NewItem> = {}): NewItem => ({
-  identity: `guid:${n}`, canonicalUrl: `https://news.example/${n}`, guid: n, url: `https://news.example/${n}`, title: `Story ${n}`,
-  summaryHtml: '<p>summary</p>', contentHtml: null, bodyText: 'body', author: null, publishedAt, categories: [], extractStatus: 'done', ...over,
-});
+const item = (n: string, publishedAt: string, over: Partial<NewItem> = {}) =>
+  newItem({ identity: `guid:${n}`, canonicalUrl: `https://news.example/${n}`, guid: n, url: `https://news.example/${n}`, title: `Story ${n}`, summaryHtml: '<p>summary</p>', bodyText: 'body', publishedAt, ...over });
 const RS = { topics: [{ id: 'prisons', name: 'Prisons', rules: [{ id: 'prison', query: 'prison*' }], exclude: [] }], exclude: [] };
 
 for (const b of backends()) {

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedRulePack } from '../../src/rules/pack.ts';
 import { itemVerdict } from '../../src/storage/feedback.ts';
-import { insertItems, type NewItem, saveTopics } from '../../src/storage/items.ts';
+import { insertItems, saveTopics } from '../../src/storage/items.ts';
 import { activeVersionNumber, getRuleVersion, latestRetagRun } from '../../src/storage/rules.ts';
 import { addSource } from '../../src/storage/sources.ts';
 import { feedbackLink } from '../../src/web/routes/feedback.ts';
 import { backends } from '../helpers/db.ts';
 import { TOPICS_YAML } from '../helpers/rules.ts';
 import { FORM, form, HTML, type TestApp, csrfFrom, startTestApp } from './app.ts';
+import { newItem } from '../helpers/items.ts';
 
 const YAML = `topics:
   - id: prisons
@@ -18,10 +19,7 @@ const YAML = `topics:
 `;
 const EDITED = YAML.replace('query: prison*', 'query: prison* OR jail');
 const BROKEN = YAML.replace('query: prison*', 'query: prison* AND (jail');
-const item = (n: string, title: string, publishedAt: string): NewItem => ({
-  identity: n, canonicalUrl: null, guid: null, url: `https://news.example/${n}`, title, summaryHtml: null, contentHtml: null,
-  bodyText: null, author: null, publishedAt, categories: [], extractStatus: 'done',
-});
+const item = (n: string, title: string, publishedAt: string) => newItem({ identity: n, url: `https://news.example/${n}`, title, publishedAt });
 
 for (const b of backends()) {
   describe.skipIf(!b.available)(`rules page (${b.name})`, () => {
