@@ -13,6 +13,8 @@ export interface Bucket {
   start: Date;
   /** "14:00" for an hour, "Mon 7 Dec" for a day, in UK time. */
   label: string;
+  /** For an hour that starts a UK day: that day ("Mon 7 Dec"), so an hourly axis can name its days. */
+  tick?: string;
   n: number;
 }
 
@@ -47,7 +49,9 @@ export function topicVolume(rows: readonly HourCount[], topics: readonly string[
 function byHour(hours: Map<number, number>, last: number, count: number): Bucket[] {
   return Array.from({ length: count }, (_, i) => {
     const start = new Date(last - (count - 1 - i) * HOUR);
-    return { start, label: ukHour.format(start), n: hours.get(start.getTime()) ?? 0 };
+    const label = ukHour.format(start);
+    const n = hours.get(start.getTime()) ?? 0;
+    return label === '00:00' ? { start, label, tick: ukDayLabel.format(start), n } : { start, label, n };
   });
 }
 

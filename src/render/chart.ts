@@ -8,6 +8,8 @@ export interface ChartBar {
   n: number;
   /** Drawn in the flag colour with a marker (a spike, the current hour). */
   flag?: boolean;
+  /** Text under the axis at this bar; when any bar has one, only those bars are labelled. */
+  tick?: string;
 }
 
 export interface ChartModel {
@@ -37,6 +39,7 @@ export function barChart(m: ChartModel, size: { width?: number; height?: number 
   const slot = (width - left) / Math.max(1, m.bars.length);
   const gap = slot > 6 ? 1 : 0;
   const every = m.labelEvery ?? Math.max(1, Math.ceil(m.bars.length / 8));
+  const ticked = m.bars.some((b) => b.tick);
   const noun = m.noun ?? 'items';
   const id = `chart${++ids}`;
   const parts: string[] = [
@@ -53,7 +56,8 @@ export function barChart(m: ChartModel, size: { width?: number; height?: number 
     const y = top + plotH - h;
     parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${b.flag ? FLAG : BAR}"><title>${esc(b.label)}: ${b.n} ${esc(noun)}</title></rect>`);
     if (b.flag) parts.push(`<path d="M${x + w / 2 - 4},${y - 9} h8 l-4,6 z" fill="${FLAG}" aria-hidden="true"/>`);
-    if (i % every === 0) parts.push(`<text x="${x}" y="${height - 4}" font-size="10" fill="#374151">${esc(b.label)}</text>`);
+    const under = ticked ? b.tick : i % every === 0 ? b.label : undefined;
+    if (under) parts.push(`<text x="${x}" y="${height - 4}" font-size="10" fill="#374151">${esc(under)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

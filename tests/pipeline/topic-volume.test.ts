@@ -20,6 +20,16 @@ describe('topicVolume', () => {
     expect(parole!.total).toBe(0);
   });
 
+  it('names the day on the hour that starts it in UK time, and on no other hour', () => {
+    // 23:00 UTC on 1 July is midnight on 2 July in London (BST).
+    const [s] = topicVolume([], ['prisons'], new Date('2026-07-02T10:00:00Z'), { unit: 'hour', days: 2 });
+    const ticks = s!.buckets.filter((b) => b.tick).map((b) => [b.start.toISOString(), b.tick]);
+    expect(ticks).toEqual([
+      ['2026-06-30T23:00:00.000Z', 'Wed 1 Jul'],
+      ['2026-07-01T23:00:00.000Z', 'Thu 2 Jul'],
+    ]);
+  });
+
   it('groups days at UK midnight, in summer time too', () => {
     // 23:30 UTC on 1 July is 00:30 on 2 July in London (BST): it belongs to the 2nd.
     const now = new Date('2026-07-02T10:00:00Z');

@@ -41,6 +41,8 @@ describe('the desk (home) and trends', () => {
     expect(res.body).toContain('Drafts awaiting your decision');
     expect(res.body).toContain('Spiking now');
     expect(res.body).toMatch(/<strong>Parole and release<\/strong><\/a>: 8 items in the last 24 hours/);
+    // None in the 14 days before: said in words, not as "against 0 (8×)".
+    expect(res.body).toMatch(/8 items in the last 24 hours, against none on a usual day\./);
     expect(res.body).toContain('Jail &lt;b&gt;overcrowding&lt;/b&gt; worst on record');
     expect(res.body).not.toContain('<b>overcrowding</b>');
     expect(res.body).not.toContain('Prisons</strong></a>:'); // two a day is the prisons' usual
@@ -82,6 +84,11 @@ describe('the desk (home) and trends', () => {
     expect(res.body).not.toMatch(/id="topic-prisons"[\s\S]*?▲ spiking[\s\S]*?id="topic-parole"/);
     const month = /Prisons: tagged items per day, last 30 days<\/title><desc[^>]*>(\d+) items in 30 days/.exec(res.body);
     expect(Number(month?.[1])).toBe(15);
+    // The hourly axis names days (at UK midnight), not one repeated hour.
+    const week = /Parole and release: tagged items per hour[\s\S]*?<\/svg>/.exec(res.body)![0];
+    const under = [...week.matchAll(/<text [^>]*y="136"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(under.length).toBeGreaterThanOrEqual(6);
+    expect(under.every((l) => /^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}$/.test(l!))).toBe(true);
     const visitor = await get('/trends');
     expect(visitor.statusCode).toBe(302);
   });

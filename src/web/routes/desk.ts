@@ -67,9 +67,8 @@ export async function deskRoutes(app: FastifyInstance, deps: WebDeps) {
         week: {
           title: `${name}: tagged items per hour, last 7 days`,
           desc: `${h.total} items in 7 days${spike ? '; spiking in the last 24 hours' : ''}.`,
-          labelEvery: 24,
-          // The last 24 hours are what a spike is judged on: flagged when the topic spikes.
-          bars: h.buckets.map((b, k) => ({ label: b.label, n: b.n, flag: spike && k >= h.buckets.length - 24 })),
+          // Days named at their first hour; the last 24 hours (what a spike is judged on) flagged when it spikes.
+          bars: h.buckets.map((b, k) => ({ label: b.label, tick: b.tick, n: b.n, flag: spike && k >= h.buckets.length - 24 })),
         },
         month: {
           title: `${name}: tagged items per day, last 30 days`,
