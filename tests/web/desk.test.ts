@@ -57,6 +57,9 @@ describe('the desk (home) and trends', () => {
     expect(ed.body).toContain('Gone Gazette');
     expect(ed.body).toContain('HTTP 404: the feed is not there any more');
     expect(ed.body).toContain('Never firing');
+    // A fresh install's many silent rules stay folded, each linking to its topic's editor.
+    expect(ed.body).toMatch(/<details class="desk-silent">\s*<summary><h3>Never firing <small>\d+<\/small>/);
+    expect(ed.body).toMatch(/<a href="\/rules\/topics\/[a-z-]+"><code>[a-z-]+\/[a-z-]+<\/code><\/a> — no hits in 30 days/);
     expect(ed.body).not.toContain('Drafts awaiting your decision');
     const ad = await get('/', admin.cookie);
     for (const panel of ['Drafts awaiting your decision', 'Failing sources', 'System', 'poll-source', 'Queue dashboard']) expect(ad.body).toContain(panel);
