@@ -39,6 +39,16 @@ const inQuietHours = (minute: number, start: number, end: number) =>
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
+/** The refusals that need neither the story's items nor the policies (no topic, too old), so a caller can
+ *  skip loading them: most draft-release jobs are for a story that grew, and a big story's items cost. */
+export function refuseEarly(story: Pick<PolicyStory, 'topics' | 'firstSeen'>, now: Date): string | undefined {
+  if (story.topics.length === 0) return 'the story has no topic';
+  if (story.firstSeen && now.getTime() - story.firstSeen.getTime() > NEW_STORY_HOURS * 3600_000) {
+    return `the story first appeared more than ${NEW_STORY_HOURS} hours ago; draft it by hand if it still needs an answer`;
+  }
+  return undefined;
+}
+
 /**
  * The first of the story's topics (in the story's order) whose policy lets it be drafted now, or the reason
  * of the first topic that came closest. `draftsLastHour` counts the topic's drafts in the hour before `now`.
@@ -49,10 +59,8 @@ export function shouldDraft(
   draftsLastHour: ReadonlyMap<string, number>,
   now: Date,
 ): PolicyDecision {
-  if (story.topics.length === 0) return { draft: false, reason: 'the story has no topic' };
-  if (story.firstSeen && now.getTime() - story.firstSeen.getTime() > NEW_STORY_HOURS * 3600_000) {
-    return { draft: false, reason: `the story first appeared more than ${NEW_STORY_HOURS} hours ago; draft it by hand if it still needs an answer` };
-  }
+  const early = refuseEarly(story, now);
+  if (early) return { draft: false, reason: early };
   const kinds = new Set(story.sources.map(sourceKind).filter((k): k is SourceCategory => k !== null));
   const { minute } = ukClock(now);
   let first: PolicyDecision | undefined;

@@ -2,7 +2,7 @@
 // sources' names, addresses and categories, and the words the topic rules matched in each item.
 import type { DraftSourceItem, SourceCategory } from '../domain/drafts.ts';
 import type { Db } from './db.ts';
-import { storyState } from './stories.ts';
+import { type StoryState, storyState } from './stories.ts';
 
 export type { DraftSourceItem };
 
@@ -18,9 +18,9 @@ export interface DraftSourceStory {
   items: DraftSourceItem[];
 }
 
-/** The story a draft answers; undefined when no story has this id. */
-export async function loadDraftSource(db: Db, storyId: number): Promise<DraftSourceStory | undefined> {
-  const s = await storyState(db, storyId);
+/** The story a draft answers; undefined when no story has this id. `state`: the live story, already read. */
+export async function loadDraftSource(db: Db, storyId: number, state?: StoryState): Promise<DraftSourceStory | undefined> {
+  const s = state ?? (await storyState(db, storyId));
   if (!s) return undefined;
   const rows = await db.query<Record<string, unknown>>(
     `SELECT i.id, i.title, i.url, src.name AS source, src.url AS source_url, src.category, i.summary_html, i.body_text,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftPolicy } from '../../src/domain/drafts.ts';
-import { shouldDraft, sourceKind } from '../../src/pipeline/draft-policy.ts';
+import { refuseEarly, shouldDraft, sourceKind } from '../../src/pipeline/draft-policy.ts';
 import { ukClock } from '../../src/pipeline/uk-clock.ts';
 
 const policy = (over: Partial<DraftPolicy> = {}): DraftPolicy => ({
@@ -49,6 +49,10 @@ describe('draft policy', () => {
     const hours = (h: number) => new Date(NOON_BST.getTime() - h * 3_600_000);
     expect(shouldDraft({ ...story(), firstSeen: hours(47) }, one(policy()), new Map(), NOON_BST)).toMatchObject({ draft: true });
     expect(shouldDraft({ ...story(), firstSeen: hours(49) }, one(policy()), new Map(), NOON_BST)).toMatchObject({ draft: false, reason: expect.stringMatching(/more than 48 hours ago/) });
+    // The same refusals without items or policies, for callers that skip loading them.
+    expect(refuseEarly({ topics: ['probation'], firstSeen: hours(49) }, NOON_BST)).toMatch(/more than 48 hours ago/);
+    expect(refuseEarly({ topics: [], firstSeen: hours(1) }, NOON_BST)).toBe('the story has no topic');
+    expect(refuseEarly({ topics: ['probation'], firstSeen: hours(47) }, NOON_BST)).toBeUndefined();
   });
 
   it('takes the first topic whose policy allows it', () => {

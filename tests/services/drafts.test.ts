@@ -79,6 +79,11 @@ for (const b of backends()) {
       expect(await draftStory(deps, blog, { force: true, templateName: 'nope' })).toMatchObject({ ok: false, reason: 'template' });
       expect(await draftStory(deps, blog, { force: true, templateName: 'campaign-statement', actorId: po1.id })).toMatchObject({ ok: true, draft: { template: 'campaign-statement' } });
       expect(await draftStory(deps, 9_999_999)).toMatchObject({ ok: false, reason: 'missing' });
+
+      // Old news is refused before its items are read; a person can still draft it.
+      const old = await seedStory(t.db, { at: new Date(now.getTime() - 100 * 3_600_000), title: 'Hostel places cut in Cumbria', summary: '<p>The probation service reports.</p>' });
+      expect(await draftStory(deps, old)).toMatchObject({ ok: false, reason: 'policy', message: expect.stringMatching(/more than 48 hours ago/) });
+      expect(await draftStory(deps, old, { force: true })).toMatchObject({ ok: true });
     });
 
     async function newAwaitingDraft(title: string) {
