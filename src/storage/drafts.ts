@@ -97,6 +97,22 @@ export async function getDraftByStory(db: Db, storyId: number): Promise<Draft | 
   return rows[0] && toDraft(rows[0]);
 }
 
+/** Of these stories (followed through merges), the ones a draft could still be made for: live, with a topic,
+ *  first seen at or after `since`, and no draft yet. Answers the ids as given. One statement for a batch. */
+export async function storiesStillDraftable(db: Db, storyIds: readonly number[], since: Date): Promise<Set<number>> {
+  if (!storyIds.length) return new Set();
+  const rows = await db.query<{ orig: number }>(
+    `WITH RECURSIVE chain(orig, id, next) AS (
+       SELECT s.id, s.id, s.merged_into FROM stories s WHERE s.id = ANY($1::bigint[])
+       UNION ALL SELECT c.orig, s.id, s.merged_into FROM chain c JOIN stories s ON s.id = c.next)
+     SELECT c.orig FROM chain c JOIN stories s ON s.id = c.id
+     WHERE c.next IS NULL AND cardinality(s.topics) > 0 AND s.first_seen >= $2
+       AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.story_id = s.id)`,
+    [[...new Set(storyIds)], since],
+  );
+  return new Set(rows.map((r) => Number(r.orig)));
+}
+
 /** Drafts made for a topic at or after `since` (the per-hour limit). */
 export async function countDraftsSince(db: Db, topic: string, since: Date): Promise<number> {
   const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drafts WHERE topic = $1 AND created_at >= $2', [topic, since]);

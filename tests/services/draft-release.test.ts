@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, type Queues } from '../../src/adapters/queues.ts';
+import { afterTagged } from '../../src/services/after-tagged.ts';
 import { draftRelease } from '../../src/services/draft-release.ts';
 import { draftStory } from '../../src/services/draft-story.ts';
 import { listDrafts } from '../../src/storage/drafts.ts';
@@ -51,6 +52,25 @@ for (const b of backends()) {
       expect(again).toMatchObject({ ok: false, reason: 'exists', draft: { id } });
       expect((await approvalJobs()).filter((x) => x === id)).toHaveLength(1);
       expect((await listDrafts(t.db, { now: NOW, statuses: ALL })).filter((d) => d.draft.storyId === story)).toHaveLength(1);
+    });
+
+    it('after tagging, queues a draft job only for stories a draft could still be made for', async () => {
+      const [src] = await t.db.query<{ id: number }>("INSERT INTO sources (url, host, name) VALUES ('https://www.gov.uk/hmpps.atom', 'www.gov.uk', 'HMPPS') ON CONFLICT (url) DO UPDATE SET name = excluded.name RETURNING id");
+      const item = async (title: string, hoursAgo: number) => {
+        const at = new Date(NOW.getTime() - hoursAgo * 3_600_000);
+        const [row] = await t.db.query<{ id: number }>(
+          'INSERT INTO items (source_id, identity, url, title, published_at, fetched_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id',
+          [src!.id, `after-${title}`, `https://www.gov.uk/news/${encodeURIComponent(title)}`, title, at],
+        );
+        await t.db.query("INSERT INTO item_topics (item_id, topic, rule, matches) VALUES ($1, 'probation', 'r', '[]'::jsonb)", [row!.id]);
+        return { itemId: Number(row!.id), topics: ['probation'] };
+      };
+      const fresh = await item('Approved premises in Kent to close', 2);
+      const old = await item('Tagging contract review from last spring', 24 * 10);
+      await afterTagged(deps(), [fresh, old]);
+      const jobs = await queues.get('draft-release').getJobs(['waiting', 'delayed', 'active', 'completed']);
+      const [placed] = await t.db.query<{ story_id: number }>('SELECT story_id FROM items WHERE id = $1', [fresh.itemId]);
+      expect(jobs.map((j) => j.data.storyId)).toEqual([Number(placed!.story_id)]);
     });
   });
 }

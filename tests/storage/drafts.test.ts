@@ -3,7 +3,7 @@ import { claimNotification, consumeLinkNonce, linkUsedAt, listNotified, markNoti
 import { DEFAULT_POLICY, getDraftPolicies, saveDraftPolicy } from '../../src/storage/draft-policies.ts';
 import { loadDraftSource } from '../../src/storage/draft-sources.ts';
 import {
-  approverMustNotBeLastEditor, getDraft, insertDraft, listDraftEvents, listDrafts, listDueForChase, setApproverMustNotBeLastEditor, transitionDraft,
+  approverMustNotBeLastEditor, getDraft, insertDraft, storiesStillDraftable, listDraftEvents, listDrafts, listDueForChase, setApproverMustNotBeLastEditor, transitionDraft,
 } from '../../src/storage/drafts.ts';
 import { addRotaSlot, listPressOfficers, pressOfficersOnDuty } from '../../src/storage/duty-rota.ts';
 import { getLinesToTake, listLinesVersions, saveLinesToTake } from '../../src/storage/lines-to-take.ts';
@@ -34,6 +34,24 @@ for (const b of backends()) {
       expect(created.draft).toMatchObject({ storyId: story, status: 'drafted', version: 1, generatedHtml: '<p>H</p>', bodyHtml: '<p>H</p>' });
       expect((await listDraftEvents(t.db, created.draft.id)).map((e) => e.action)).toEqual(['create']);
       await expect(t.db.query('INSERT INTO drafts (story_id, template, topic, subject, body_html, body_text, generated_html, generated_text, created_at, updated_at) VALUES ($1, \'x\', \'x\', \'\', \'\', \'\', \'\', \'\', now(), now())', [story])).rejects.toThrow();
+    });
+
+    it('tells in one statement which stories could still be drafted: new, topical, undrafted, followed through merges', async () => {
+      const day = 86_400_000;
+      const since = new Date('2030-05-01T00:00:00Z');
+      const fresh = await seedStory(t.db, { title: 'Approved premises beds cut', at: new Date(since.getTime() + day) });
+      const old = await seedStory(t.db, { title: 'Tagging contract ends', at: new Date(since.getTime() - day) });
+      const drafted = await seedStory(t.db, { title: 'Probation pay offer made', at: new Date(since.getTime() + 5 * day) });
+      await insertDraft(t.db, newDraft(drafted));
+      const merged = await seedStory(t.db, { title: 'Hostel review ordered', at: new Date(since.getTime() + 9 * day) });
+      const into = await seedStory(t.db, { title: 'Hostel review widened', at: new Date(since.getTime() + 13 * day) });
+      await t.db.query('UPDATE stories SET merged_into = $2 WHERE id = $1', [merged, into]);
+      const untagged = await seedStory(t.db, { title: 'Court opening hours', at: new Date(since.getTime() + 17 * day) });
+      await t.db.query("UPDATE stories SET topics = '{}' WHERE id = $1", [untagged]);
+      const open = await storiesStillDraftable(t.db, [fresh, old, drafted, merged, untagged, 987_654_321], since);
+      expect([...open].sort((a, b) => a - b)).toEqual([fresh, merged].sort((a, b) => a - b));
+      await insertDraft(t.db, newDraft(into));
+      expect(await storiesStillDraftable(t.db, [merged], since)).toEqual(new Set());
     });
 
     it('limits drafts per topic per hour', async () => {
