@@ -13,7 +13,7 @@ export interface Bucket {
   start: Date;
   /** "14:00" for an hour, "Mon 7 Dec" for a day, in UK time. */
   label: string;
-  /** For an hour that starts a UK day: that day ("Mon 7 Dec"), so an hourly axis can name its days. */
+  /** For an hour that starts a UK day: that day ("Mon 7"), so an hourly axis can name its days. */
   tick?: string;
   n: number;
 }
@@ -28,6 +28,8 @@ export interface VolumeSeries {
 const HOUR = 3_600_000;
 const ukHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const ukDayLabel = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short' });
+/** An hourly axis names seven days in a row: the month adds nothing there and crowds a phone's axis. */
+const ukDayTick = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric' });
 
 export const hourStart = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
 
@@ -51,7 +53,7 @@ function byHour(hours: Map<number, number>, last: number, count: number): Bucket
     const start = new Date(last - (count - 1 - i) * HOUR);
     const label = ukHour.format(start);
     const n = hours.get(start.getTime()) ?? 0;
-    return label === '00:00' ? { start, label, tick: ukDayLabel.format(start), n } : { start, label, n };
+    return label === '00:00' ? { start, label, tick: ukDayTick.format(start), n } : { start, label, n };
   });
 }
 

@@ -57,7 +57,9 @@ export function barChart(m: ChartModel, size: { width?: number; height?: number 
     parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${b.flag ? FLAG : BAR}"><title>${esc(b.label)}: ${b.n} ${esc(noun)}</title></rect>`);
     if (b.flag) parts.push(`<path d="M${x + w / 2 - 4},${y - 9} h8 l-4,6 z" fill="${FLAG}" aria-hidden="true"/>`);
     const under = ticked ? b.tick : i % every === 0 ? b.label : undefined;
-    if (under) parts.push(`<text x="${x}" y="${height - 4}" font-size="10" fill="#374151">${esc(under)}</text>`);
+    // A label starting near the right edge would be cut off: it ends at the edge instead.
+    const at = x > width - 48 ? `x="${width - 1}" text-anchor="end"` : `x="${x}"`;
+    if (under) parts.push(`<text ${at} y="${height - 4}" font-size="10" fill="#374151">${esc(under)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

@@ -25,8 +25,8 @@ describe('topicVolume', () => {
     const [s] = topicVolume([], ['prisons'], new Date('2026-07-02T10:00:00Z'), { unit: 'hour', days: 2 });
     const ticks = s!.buckets.filter((b) => b.tick).map((b) => [b.start.toISOString(), b.tick]);
     expect(ticks).toEqual([
-      ['2026-06-30T23:00:00.000Z', 'Wed 1 Jul'],
-      ['2026-07-01T23:00:00.000Z', 'Thu 2 Jul'],
+      ['2026-06-30T23:00:00.000Z', 'Wed 1'],
+      ['2026-07-01T23:00:00.000Z', 'Thu 2'],
     ]);
   });
 
