@@ -28,14 +28,15 @@ export async function draftStory(deps: Pick<DraftDeps, 'db' | 'now'>, storyId: n
   const now = deps.now();
   // The cheap answers first: a story gains a job per relevant item, and loading a big story's items for each
   // one that already has its draft, or is too old, was most of a cold poll's database time (e2e bench).
+  const missing = { ok: false, reason: 'missing', message: `drafts: story ${storyId} does not exist; pass a story id from \`pressdesk stories search\`` } as const;
   const state = await storyState(deps.db, storyId);
-  if (!state) return { ok: false, reason: 'missing', message: `drafts: story ${storyId} does not exist; pass a story id from \`pressdesk stories search\`` };
+  if (!state) return missing;
   const existing = await getDraftByStory(deps.db, state.id);
   if (existing) return { ok: false, reason: 'exists', draft: existing, message: `drafts: story ${state.id} already has draft ${existing.id}` };
   const early = opts.force ? undefined : refuseEarly(state, now);
   if (early) return { ok: false, reason: 'policy', message: `drafts: not drafted: ${early}` };
   const story = await loadDraftSource(deps.db, state.id, state);
-  if (!story) return { ok: false, reason: 'missing', message: `drafts: story ${storyId} does not exist; pass a story id from \`pressdesk stories search\`` };
+  if (!story) return missing;
   if (story.items.length === 0) return { ok: false, reason: 'empty', message: `drafts: story ${story.id} has no items left` };
 
   const templates = await currentReleaseTemplates(deps.db);
