@@ -3,6 +3,7 @@
 // draft_events row written, all in one transaction.
 import type { Draft, DraftStatus } from '../domain/drafts.ts';
 import type { Db } from './db.ts';
+import { MERGE_CHAIN } from './stories.ts';
 
 const COLUMNS = `id, story_id, template, topic, lines_version, version, status, subject, body_html, body_text,
   generated_html, generated_text, last_editor_user_id, decided_by, decided_at, deadline_at, next_chase_at,
@@ -102,9 +103,7 @@ export async function getDraftByStory(db: Db, storyId: number): Promise<Draft | 
 export async function storiesStillDraftable(db: Db, storyIds: readonly number[], since: Date): Promise<Set<number>> {
   if (!storyIds.length) return new Set();
   const rows = await db.query<{ orig: number }>(
-    `WITH RECURSIVE chain(orig, id, next) AS (
-       SELECT s.id, s.id, s.merged_into FROM stories s WHERE s.id = ANY($1::bigint[])
-       UNION ALL SELECT c.orig, s.id, s.merged_into FROM chain c JOIN stories s ON s.id = c.next)
+    `${MERGE_CHAIN}
      SELECT c.orig FROM chain c JOIN stories s ON s.id = c.id
      WHERE c.next IS NULL AND cardinality(s.topics) > 0 AND s.first_seen >= $2
        AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.story_id = s.id)`,

@@ -156,12 +156,16 @@ export async function newStoryIds(db: Db, n: number): Promise<number[]> {
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
+/** The merge chain of the stories whose ids are $1 (bigint[]): `chain(orig, id, next)`, where `next IS NULL`
+ *  marks the live story `orig` leads to. A query prefix, for reads that follow merges in the same statement. */
+export const MERGE_CHAIN = `WITH RECURSIVE chain(orig, id, next) AS (
+       SELECT s.id, s.id, s.merged_into FROM stories s WHERE s.id = ANY($1::bigint[])
+       UNION ALL SELECT c.orig, s.id, s.merged_into FROM chain c JOIN stories s ON s.id = c.next)`;
+
 /** Story id -> the live story it now is (following merges). */
 export async function resolve(db: Db, ids: number[]): Promise<Map<number, number>> {
   const rows = await db.query<{ orig: number; id: number }>(
-    `WITH RECURSIVE chain(orig, id, next) AS (
-       SELECT s.id, s.id, s.merged_into FROM stories s WHERE s.id = ANY($1::bigint[])
-       UNION ALL SELECT c.orig, s.id, s.merged_into FROM chain c JOIN stories s ON s.id = c.next)
+    `${MERGE_CHAIN}
      SELECT orig, id FROM chain WHERE next IS NULL`,
     [ids],
   );
